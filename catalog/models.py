@@ -1,0 +1,616 @@
+"""The catalog editors keep: vendors, models, providers, prices, scores, reviews."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Greatest, Least
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
+from simple_history.models import HistoricalRecords
+
+from catalog.validators import (
+    validate_model_slug,
+    validate_modalities,
+    validate_partial_date,
+    validate_slug,
+    validate_url_list,
+)
+
+CAPABILITIES = (
+    "vision",
+    "multimodal",
+    "reasoning",
+    "function_calling",
+    "tool_use",
+    "structured_outputs",
+    "code_execution",
+)
+CAPABILITY_LABELS = {
+    "vision": "Vision",
+    "multimodal": "Multimodal input",
+    "reasoning": "Reasoning mode",
+    "function_calling": "Function calling",
+    "tool_use": "Tool use",
+    "structured_outputs": "Structured outputs",
+    "code_execution": "Code execution",
+}
+
+# Prices are US dollars per million tokens: up to 999,999.999999, six decimals
+# so that $0.0375 and float noise rounded from imports both fit exactly.
+PRICE_FIELD = {"max_digits": 12, "decimal_places": 6}
+# Nothing sensible has a context window above a billion tokens.
+MAX_TOKENS = 1_000_000_000
+
+NEGATIVE_PRICE_MESSAGE = "A price cannot be negative; use 0 for a free tier."
+TOKENS_MESSAGE = "Enter a positive number of tokens (at least 1)."
+TOKENS_TOO_LARGE_MESSAGE = "That is more than a billion tokens; check for extra zeros."
+OFFERING_CONTEXT_MESSAGE = (
+    "A provider cannot offer more context than the model itself has "
+    "({model_context:,} tokens)."
+)
+
+price_validators = [MinValueValidator(Decimal("0"), message=NEGATIVE_PRICE_MESSAGE)]
+http_url = URLValidator(schemes=["http", "https"])
+
+
+def validate_tokens(value: int | None) -> None:
+    if value is None:
+        return
+    if value < 1:
+        raise ValidationError(TOKENS_MESSAGE, code="min_value")
+    if value > MAX_TOKENS:
+        raise ValidationError(TOKENS_TOO_LARGE_MESSAGE, code="max_value")
+
+
+def _price_field(verbose_name: str, *, null: bool = True, help_text: str = "") -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        **PRICE_FIELD,
+        null=null,
+        blank=null,
+        validators=price_validators,
+        help_text=help_text or "US dollars per million tokens. Leave empty if unknown.",
+    )
+
+
+def _url_field(verbose_name: str, help_text: str = "") -> models.URLField:
+    return models.URLField(verbose_name, max_length=500, blank=True, help_text=help_text)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class SluggedQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Vendor(TimeStampedModel):
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_slug],
+        help_text="Short address name, e.g. 'openai'. Lowercase letters, digits, hyphens.",
+    )
+    name = models.CharField(max_length=200, help_text="The company as readers know it.")
+    website = _url_field("website")
+    description = models.TextField(blank=True, help_text="One or two sentences, Markdown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:vendor-detail", args=[self.slug])
+
+
+class Provider(TimeStampedModel):
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_slug],
+        help_text="Short address name, e.g. 'openrouter'. Lowercase letters, digits, hyphens.",
+    )
+    name = models.CharField(max_length=200, help_text="The hosting service as readers know it.")
+    website = _url_field("website")
+    description = models.TextField(blank=True, help_text="One or two sentences, Markdown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:provider-detail", args=[self.slug])
+
+
+class Benchmark(TimeStampedModel):
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_slug])
+    name = models.CharField(max_length=200)
+    unit = models.CharField(
+        max_length=20,
+        default="%",
+        help_text="What a score is measured in: '%', 'points', 'elo'… "
+        "Scores are only compared within the same benchmark.",
+    )
+    higher_is_better = models.BooleanField(
+        default=True, help_text="Untick when a lower score is the better one."
+    )
+    url = _url_field("web page", "Where readers can learn about the benchmark.")
+    description = models.TextField(blank=True, help_text="What it measures, Markdown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:benchmark-detail", args=[self.slug])
+
+
+class LLMModelQuerySet(models.QuerySet):
+    def published(self) -> "LLMModelQuerySet":
+        """Models readers may see: published, or drafts whose scheduled time has come."""
+        return self.filter(
+            Q(status=LLMModel.Status.PUBLISHED)
+            | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False, publish_at__lte=timezone.now())
+        )
+
+    def drafts(self) -> "LLMModelQuerySet":
+        return self.exclude(pk__in=self.published().values("pk"))
+
+
+class LLMModel(TimeStampedModel):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        DRAFT = "draft", "Draft"
+
+    class Lifecycle(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        ACTIVE = "active", "Active"
+        DEPRECATED = "deprecated", "Deprecated"
+        RETIRED = "retired", "Retired"
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_model_slug],
+        help_text="Short address name, e.g. 'gpt-4-1-mini'. Must not contain '-vs-'.",
+    )
+    name = models.CharField(max_length=200, help_text="As the vendor writes it, e.g. 'GPT-4.1 Mini'.")
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.PROTECT,
+        related_name="models",
+        help_text="Who makes the model.",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        default=Status.PUBLISHED,
+        db_index=True,
+        help_text="Drafts are seen by editors only.",
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For a draft: publish it automatically at this date and time (UTC).",
+    )
+    release_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="YYYY-MM-DD, or YYYY-MM when only the month is known.",
+    )
+    knowledge_cutoff = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="Training data cutoff: YYYY-MM-DD, or YYYY-MM.",
+    )
+    context_window = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[validate_tokens],
+        help_text="Tokens the model reads at once. Leave empty if unknown.",
+    )
+    max_output_tokens = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[validate_tokens],
+        help_text="Most tokens it writes in one answer. Leave empty if unknown.",
+    )
+    parameters_billions = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"), message="Enter a positive size.")],
+        help_text="Size in billions of parameters, if the vendor states it.",
+    )
+    architecture = models.CharField(max_length=200, blank=True)
+    license = models.CharField(max_length=200, blank=True, help_text="e.g. 'Proprietary', 'Apache 2.0'.")
+    open_weights = models.BooleanField(
+        null=True, blank=True, help_text="Can anyone download the weights? Leave unknown if unsure."
+    )
+    input_modalities = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_modalities],
+        help_text='What it reads, e.g. ["text", "image"].',
+    )
+    output_modalities = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_modalities],
+        help_text='What it writes, e.g. ["text"].',
+    )
+    vision = models.BooleanField(null=True, blank=True, help_text="Understands images.")
+    multimodal = models.BooleanField(null=True, blank=True, help_text="Reads more than text.")
+    reasoning = models.BooleanField(null=True, blank=True, help_text="Has a reasoning (thinking) mode.")
+    function_calling = models.BooleanField(null=True, blank=True)
+    tool_use = models.BooleanField(null=True, blank=True)
+    structured_outputs = models.BooleanField(null=True, blank=True, help_text="Can follow a JSON schema.")
+    code_execution = models.BooleanField(null=True, blank=True, help_text="Can run code it writes.")
+    description = models.TextField(blank=True, help_text="What the model is for, Markdown.")
+    lifecycle = models.CharField(
+        max_length=20,
+        choices=Lifecycle,
+        default=Lifecycle.ACTIVE,
+        db_index=True,
+        help_text="Retired models keep their pages, clearly marked.",
+    )
+    deprecation_date = models.DateField(
+        null=True, blank=True, help_text="When the vendor stops or stopped serving it."
+    )
+
+    objects = LLMModelQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "model"
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gte=1),
+                name="model_context_window_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gte=1),
+                name="model_max_output_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(parameters_billions__isnull=True) | Q(parameters_billions__gt=0),
+                name="model_parameters_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__contains="-vs-"), name="model_slug_without_vs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:model-detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return self.publish_at is not None and self.publish_at <= timezone.now()
+
+    def capabilities(self) -> dict[str, bool | None]:
+        return {name: getattr(self, name) for name in CAPABILITIES}
+
+
+class OfferingQuerySet(models.QuerySet):
+    def available(self) -> "OfferingQuerySet":
+        return self.filter(is_available=True)
+
+
+class Offering(TimeStampedModel):
+    """A model served by a provider, at the provider's prices."""
+
+    model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="offerings")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offerings")
+    provider_model_id = models.CharField(
+        "provider's model id",
+        max_length=200,
+        blank=True,
+        help_text="The name the provider's API uses, e.g. 'openai/gpt-4.1-mini'.",
+    )
+    input_price = _price_field("input price")
+    output_price = _price_field("output price")
+    cached_input_price = _price_field("cached input price")
+    cache_write_price = _price_field("cache write price")
+    context_window = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[validate_tokens],
+        help_text="Only if this provider offers less context than the model has.",
+    )
+    is_available = models.BooleanField(
+        "available", default=True, help_text="Untick when the provider stops serving it."
+    )
+    url = _url_field("model page", "The provider's page for this model.")
+    source_url = _url_field("price source", "Where the price was read.")
+    checked_on = models.DateField(
+        null=True, blank=True, help_text="When the price was last checked at its source."
+    )
+
+    objects = OfferingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("model", "provider__slug")
+        constraints = [
+            models.UniqueConstraint(fields=("model", "provider"), name="one_offering_per_provider"),
+            models.CheckConstraint(
+                condition=Q(input_price__isnull=True) | Q(input_price__gte=0),
+                name="offering_input_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(output_price__isnull=True) | Q(output_price__gte=0),
+                name="offering_output_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cached_input_price__isnull=True) | Q(cached_input_price__gte=0),
+                name="offering_cached_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cache_write_price__isnull=True) | Q(cache_write_price__gte=0),
+                name="offering_cache_write_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gte=1),
+                name="offering_context_window_positive",
+            ),
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded_prices = self._prices() if self.pk else None
+
+    def __str__(self) -> str:
+        return f"{self.model} on {self.provider}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Keep the old price whenever it changes, however the change is made
+        # (admin, import or shell): readers can see what a model cost on a day.
+        previous = self._loaded_prices
+        super().save(*args, **kwargs)
+        current = self._prices()
+        if previous is not None and previous != current and previous != (None, None):
+            PricePoint.objects.create(
+                offering=self,
+                until=timezone.localdate(),
+                input_price=previous[0],
+                output_price=previous[1],
+            )
+        self._loaded_prices = current
+
+    def clean(self) -> None:
+        model_context = getattr(self.model, "context_window", None) if self.model_id else None
+        if self.context_window and model_context and self.context_window > model_context:
+            raise ValidationError(
+                {
+                    "context_window": OFFERING_CONTEXT_MESSAGE.format(
+                        model_context=model_context
+                    )
+                }
+            )
+
+    def _prices(self) -> tuple[Decimal | None, Decimal | None]:
+        def norm(value):
+            return None if value is None else Decimal(value).normalize()
+
+        return (norm(self.input_price), norm(self.output_price))
+
+
+class PriceTier(models.Model):
+    """Long-context prices that apply once a request's input exceeds a size."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="tiers")
+    above_tokens = models.PositiveBigIntegerField(
+        validators=[validate_tokens], help_text="Applies when the input is longer than this."
+    )
+    input_price = _price_field("input price", null=False, help_text="US dollars per million tokens.")
+    output_price = _price_field("output price", null=False, help_text="US dollars per million tokens.")
+
+    class Meta:
+        ordering = ("offering", "above_tokens")
+        constraints = [
+            models.UniqueConstraint(fields=("offering", "above_tokens"), name="one_tier_per_size"),
+            models.CheckConstraint(condition=Q(above_tokens__gte=1), name="tier_size_positive"),
+            models.CheckConstraint(
+                condition=Q(input_price__gte=0) & Q(output_price__gte=0),
+                name="tier_prices_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"above {self.above_tokens:,} tokens"
+
+
+class PricePoint(models.Model):
+    """An earlier price of an offering, which applied until a date."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="price_history")
+    until = models.DateField(help_text="The last day this price applied.")
+    input_price = _price_field("input price")
+    output_price = _price_field("output price")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("offering", "until", "id")
+        verbose_name = "earlier price"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(input_price__isnull=True) | Q(input_price__gte=0))
+                & (Q(output_price__isnull=True) | Q(output_price__gte=0)),
+                name="price_point_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"until {self.until:%Y-%m-%d}"
+
+
+class Score(TimeStampedModel):
+    model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="scores")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="scores")
+    value = models.DecimalField(
+        max_digits=14, decimal_places=4, help_text="In the benchmark's unit."
+    )
+    is_verified = models.BooleanField(
+        "independently verified",
+        default=False,
+        help_text="Tick when measured independently; otherwise it is shown as vendor-reported.",
+    )
+    source_url = _url_field("source", "A page that states this score.")
+    measured_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("benchmark", "-value")
+        constraints = [
+            models.UniqueConstraint(fields=("model", "benchmark"), name="one_score_per_benchmark"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} on {self.benchmark}: {self.value.normalize()}"
+
+
+class Review(TimeStampedModel):
+    """An editor's dated review of a model, with the sources read."""
+
+    model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewer = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    sources = models.JSONField(
+        default=list, blank=True, validators=[validate_url_list], help_text="Web addresses read."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("model", "-reviewed_on")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("model", "reviewed_on", "reviewer"), name="one_review_per_reviewer_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} reviewed {self.reviewed_on:%Y-%m-%d} by {self.reviewer}"
+
+
+class ComparisonQuerySet(models.QuerySet):
+    def for_pair(self, a: LLMModel, b: LLMModel) -> "ComparisonQuerySet":
+        return self.filter(Q(model_a=a, model_b=b) | Q(model_a=b, model_b=a))
+
+
+class Comparison(TimeStampedModel):
+    """Editors' additions to one pair's page; any pair has a page without one."""
+
+    model_a = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
+    model_b = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured pairs lead the home page and related links."
+    )
+    intro = models.TextField(blank=True, help_text="Replaces the generated intro. Markdown.")
+    verdict = models.TextField(blank=True, help_text="Replaces the generated one-line verdict.")
+
+    objects = ComparisonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "curated comparison"
+        ordering = ("-is_featured", "model_a__name", "model_b__name")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(model_a=models.F("model_b")), name="comparison_of_two_models"
+            ),
+            models.UniqueConstraint(
+                Least("model_a", "model_b"),
+                Greatest("model_a", "model_b"),
+                name="one_comparison_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_a} vs {self.model_b}"
+
+    def clean(self) -> None:
+        if self.model_a_id and self.model_a_id == self.model_b_id:
+            raise ValidationError({"model_b": "Choose two different models."})
+        if self.model_a_id and self.model_b_id:
+            clash = Comparison.objects.filter(
+                Q(model_a_id=self.model_a_id, model_b_id=self.model_b_id)
+                | Q(model_a_id=self.model_b_id, model_b_id=self.model_a_id)
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError("This pair already has a curated comparison.")
+
+    def save(self, *args, **kwargs) -> None:
+        # Keep the pair in canonical order (slugs in code-point order).
+        if self.model_a_id and self.model_b_id and self.model_a.slug > self.model_b.slug:
+            self.model_a, self.model_b = self.model_b, self.model_a
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        a, b = sorted([self.model_a.slug, self.model_b.slug])
+        return reverse("comparisons:pair", args=[f"{a}-vs-{b}"])
+
+
+class ComparisonFAQ(models.Model):
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+        ordering = ("comparison", "position", "id")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PartnerKey(AbstractAPIKey):
+    """A partner's key to the read-only API, stored hashed."""
+
+    rate = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Requests allowed, e.g. '1000/hour'. Empty uses the site default.",
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+

@@ -1,0 +1,10 @@
+"""Top-level routes: the reader's site, the admin, the partner API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("catalog.urls")),
+    path("", include("comparisons.urls")),
+]
