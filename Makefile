@@ -16,7 +16,17 @@ $(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the browser tests' accessibility checks, pinned in
+# tests/browser/package-lock.json; left out where npm is absent (those checks skip).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
+
+# npm keeps the package's 1985 timestamps: touch, or make reinstalls every time.
+$(AXE): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(if $(NPM),$(AXE))
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
