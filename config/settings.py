@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so cached pages get their CSP nonce too (config/security.py).
+    "config.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.security.LoginRateLimitMiddleware",
+    "config.security.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -99,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.security.csp_nonce",
             ],
         },
     },
@@ -192,10 +197,20 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# No page script reads the CSRF cookie (forms carry the token), so hide it from scripts.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Admin sign-in guessing (config/security.py, issue 7): after this many failures
+# for one username from one address (or many from one address), refuse sign-ins
+# from there for the lockout period.
+VERSUS_LOGIN_FAILURES_PER_USER = int(os.environ.get("VERSUS_LOGIN_FAILURES_PER_USER", "5"))
+VERSUS_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("VERSUS_LOGIN_FAILURES_PER_ADDRESS", "50")
+)
+VERSUS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("VERSUS_LOGIN_LOCKOUT_SECONDS", "900"))
 
 # --- Logging -----------------------------------------------------------------------
 

@@ -8,3 +8,6 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("comparisons.urls")),
 ]
+
+# A database outage outside a view is a 503 too, never a stack trace (issue 7).
+handler500 = "config.security.server_error"
