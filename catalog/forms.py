@@ -1,0 +1,170 @@
+"""Admin forms for editors: edit locking, inline checks and the "Mark reviewed" form."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from catalog.models import OFFERING_CONTEXT_MESSAGE
+
+VERSION_FIELD = "loaded_version"
+STALE_EDIT_MESSAGE = (
+    "Someone else saved this record after you opened it, so your changes were "
+    "not saved. Their changes: {changes}. Your edits are still in the form below: "
+    "check them, then save again to replace their values with yours."
+)
+STALE_EDIT_UNKNOWN_CHANGES = "the record was saved again (no field differs from yours)"
+SOURCES_MESSAGE = "Line {line} is not a web address (http or https): {value}"
+SOURCES_REQUIRED_MESSAGE = "List at least one source you checked, one address per line."
+
+
+def _version_token(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _display(value: object) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(empty)"
+    return str(value)
+
+
+class LockedModelForm(forms.ModelForm):
+    """A change form that refuses to overwrite a save made after it was opened.
+
+    The form carries the record's `updated_at` as it was when the editor opened
+    it. If the record has been saved since, the save is refused with a list of
+    what the other editor changed; the submitted data stays in the form, and the
+    carried version moves on, so saving again deliberately overwrites.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._current = None
+        if self.instance.pk:
+            # Read from the database rather than the instance: the revert form
+            # is built from an old revision, whose updated_at is not current.
+            self._current = (
+                type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            )
+            if self._current is not None:
+                self.fields[VERSION_FIELD].initial = _version_token(
+                    self._current.updated_at
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self._current is None or not self.is_bound:
+            return cleaned
+        loaded = self.data.get(self.add_prefix(VERSION_FIELD), "")
+        current = _version_token(self._current.updated_at)
+        if loaded and loaded != current:
+            changes = self._changes_since(loaded)
+            # Carry the new version, so the next save, made knowingly, goes through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(VERSION_FIELD)] = current
+            raise ValidationError(
+                STALE_EDIT_MESSAGE.format(
+                    changes="; ".join(changes) or STALE_EDIT_UNKNOWN_CHANGES
+                ),
+                code="stale",
+            )
+        return cleaned
+
+    def _changes_since(self, loaded: str) -> list[str]:
+        """The fields the other editor changed, as 'label: their value'."""
+        current = self._current
+        seen = None
+        history = getattr(current, "history", None)
+        if history is not None:
+            for record in history.order_by("-history_date", "-history_id")[:50]:
+                if _version_token(record.updated_at) == loaded:
+                    seen = record.instance
+                    break
+        changes = []
+        for name, field in self.fields.items():
+            if name == VERSION_FIELD or not hasattr(current, name):
+                continue
+            model_field = current._meta.get_field(name)
+            theirs = getattr(current, model_field.attname)
+            if seen is not None:
+                changed = getattr(seen, model_field.attname) != theirs
+            else:
+                changed = self.cleaned_data.get(name, None) != getattr(current, name)
+            if changed:
+                shown = getattr(current, name) if model_field.is_relation else theirs
+                changes.append(f"{field.label or name} is now {_display(shown)}")
+        return changes
+
+
+class ContextWithinModelFormSet(forms.BaseInlineFormSet):
+    """Offerings cannot offer more context than the model they belong to.
+
+    The model's own check cannot see a model that is being added in the same
+    form, so the inline formset checks against the (possibly unsaved) parent.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        model_context = getattr(self.instance, "context_window", None)
+        if not model_context:
+            return
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            context = form.cleaned_data.get("context_window")
+            if (
+                context
+                and context > model_context
+                and not form.has_error("context_window")
+            ):
+                form.add_error(
+                    "context_window",
+                    OFFERING_CONTEXT_MESSAGE.format(model_context=model_context),
+                )
+
+
+class MarkReviewedForm(forms.Form):
+    """One step to record that models were checked today against their sources."""
+
+    reviewer = forms.CharField(max_length=200, help_text="Who checked the facts.")
+    reviewed_on = forms.DateField(
+        label="reviewed on", help_text="The day the facts were checked (YYYY-MM-DD)."
+    )
+    summary = forms.CharField(
+        max_length=300, required=False, help_text="One line on what was checked."
+    )
+    sources = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="The web addresses you read, one per line.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["reviewer"].initial = (
+                user.get_full_name() or user.get_username()
+            )
+        self.fields["reviewed_on"].initial = timezone.localdate()
+
+    def clean_sources(self) -> list[str]:
+        check = URLValidator(schemes=["http", "https"])
+        lines = [line.strip() for line in self.cleaned_data["sources"].splitlines()]
+        sources = [line for line in lines if line]
+        for number, value in enumerate(lines, start=1):
+            if not value:
+                continue
+            try:
+                check(value)
+            except ValidationError:
+                raise ValidationError(
+                    SOURCES_MESSAGE.format(line=number, value=value)
+                ) from None
+        if not sources:
+            raise ValidationError(SOURCES_REQUIRED_MESSAGE)
+        return list(dict.fromkeys(sources))

@@ -1,0 +1,181 @@
+"""Editorial work across several catalog models: the review queue and reviews."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from catalog.models import LLMModel, Offering, Review, Score
+
+DEPRECATION_WARNING_DAYS = 90
+# Each list shows this many entries at most; the count says how many there are.
+QUEUE_LIST_LIMIT = 50
+
+
+@dataclass
+class QueueEntry:
+    model: LLMModel
+    note: str
+    offering: Offering | None = None
+
+
+@dataclass
+class QueueSection:
+    key: str
+    title: str
+    help: str
+    entries: list[QueueEntry] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, entry: QueueEntry) -> None:
+        self.total += 1
+        if len(self.entries) < QUEUE_LIST_LIMIT:
+            self.entries.append(entry)
+
+
+def _latest(queryset, field_name: str) -> Subquery:
+    """The latest value of a field among a model's related rows, as a subquery."""
+    return Subquery(
+        queryset.filter(model=OuterRef("pk"))
+        .order_by(f"-{field_name}")
+        .values(field_name)[:1]
+    )
+
+
+def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
+    """What editors should look at next, in two queries whatever the catalog's size."""
+    today = today or timezone.localdate()
+    review_cutoff = today - dt.timedelta(days=settings.VERSUS_REVIEW_STALE_DAYS)
+    price_cutoff = today - dt.timedelta(days=settings.VERSUS_PRICE_STALE_DAYS)
+    deprecation_horizon = today + dt.timedelta(days=DEPRECATION_WARNING_DAYS)
+
+    never = QueueSection(
+        "never-reviewed",
+        "Never reviewed",
+        "No editor has checked these models against their sources yet.",
+    )
+    stale = QueueSection(
+        "review-stale",
+        "Review out of date",
+        f"The latest review is more than {settings.VERSUS_REVIEW_STALE_DAYS} days old.",
+    )
+    changed = QueueSection(
+        "changed-since-review",
+        "Changed since the last review",
+        "The model, its offerings or its scores were edited after its latest review.",
+    )
+    prices = QueueSection(
+        "prices-unchecked",
+        "Prices not checked",
+        f"Prices not checked at their source for {settings.VERSUS_PRICE_STALE_DAYS} "
+        "days, or never.",
+    )
+    incomplete = QueueSection(
+        "incomplete",
+        "Published without offerings or scores",
+        "Readers see these models with an empty price table or no benchmarks.",
+    )
+    deprecations = QueueSection(
+        "deprecations",
+        "Deprecations coming up",
+        f"The vendor stops serving these within {DEPRECATION_WARNING_DAYS} days.",
+    )
+
+    models = (
+        LLMModel.objects.select_related("vendor")
+        .annotate(
+            # Subqueries, not joins: joining reviews, offerings and scores at
+            # once would multiply the rows read for every model.
+            latest_review=_latest(Review.objects.all(), "reviewed_on"),
+            has_offering=Exists(Offering.objects.filter(model=OuterRef("pk"))),
+            has_score=Exists(Score.objects.filter(model=OuterRef("pk"))),
+            offerings_updated=_latest(Offering.objects.all(), "updated_at"),
+            scores_updated=_latest(Score.objects.all(), "updated_at"),
+        )
+        .order_by("name", "pk")
+    )
+    for model in models:
+        if model.latest_review is None:
+            never.add(QueueEntry(model, "never reviewed"))
+        else:
+            if model.latest_review < review_cutoff:
+                stale.add(
+                    QueueEntry(model, f"last reviewed {model.latest_review:%Y-%m-%d}")
+                )
+            # A review covers its whole day: edits on a later day are news.
+            edits = [
+                stamp
+                for stamp in (
+                    model.updated_at,
+                    model.offerings_updated,
+                    model.scores_updated,
+                )
+                if stamp is not None
+            ]
+            last_edit = timezone.localdate(max(edits))
+            if last_edit > model.latest_review:
+                changed.add(
+                    QueueEntry(
+                        model,
+                        f"edited {last_edit:%Y-%m-%d}, "
+                        f"reviewed {model.latest_review:%Y-%m-%d}",
+                    )
+                )
+        if model.is_published and not (model.has_offering and model.has_score):
+            missing = [
+                label
+                for label, present in (
+                    ("no offering", model.has_offering),
+                    ("no score", model.has_score),
+                )
+                if not present
+            ]
+            incomplete.add(QueueEntry(model, " and ".join(missing)))
+        if (
+            model.deprecation_date
+            and today <= model.deprecation_date <= deprecation_horizon
+        ):
+            deprecations.add(
+                QueueEntry(model, f"deprecated on {model.deprecation_date:%Y-%m-%d}")
+            )
+
+    unchecked = (
+        Offering.objects.filter(is_available=True)
+        .filter(Q(checked_on__isnull=True) | Q(checked_on__lt=price_cutoff))
+        .select_related("model", "provider")
+        .order_by("checked_on", "model__name", "provider__name")
+    )
+    for offering in unchecked:
+        note = (
+            f"{offering.provider}: checked {offering.checked_on:%Y-%m-%d}"
+            if offering.checked_on
+            else f"{offering.provider}: never checked"
+        )
+        prices.add(QueueEntry(offering.model, note, offering=offering))
+
+    return [never, stale, changed, prices, incomplete, deprecations]
+
+
+@transaction.atomic
+def review_record(
+    *,
+    models: list[LLMModel],
+    reviewer: str,
+    reviewed_on: dt.date,
+    sources: list[str],
+    summary: str = "",
+) -> list[Review]:
+    """Record that each model was checked; a second mark on the same day updates it."""
+    reviews = []
+    for model in models:
+        review, _ = Review.objects.update_or_create(
+            model=model,
+            reviewed_on=reviewed_on,
+            reviewer=reviewer,
+            defaults={"sources": sources, "summary": summary},
+        )
+        reviews.append(review)
+    return reviews
