@@ -1,0 +1,246 @@
+"""Write the catalog as a `catalog/1` document: complete, deterministic, sorted by slug."""
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from catalog import models as catalog
+from catalog.models import CAPABILITIES
+
+FORMAT = "catalog/1"
+CENTS = Decimal("0.01")
+
+
+def price_text(value: Decimal | None) -> str | None:
+    """The shortest decimal string with at least two decimals: "0.40", "0.075", "12.00"."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    if value.as_tuple().exponent > -2:
+        value = value.quantize(CENTS)
+    return format(value, "f")
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A JSON number without trailing zeros: 23.6, not 23.6000; 80, not 80.0."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        return int(value)
+    # At most 14 significant digits, so the float reads back as the same decimal.
+    return float(value)
+
+
+def _unknown(value: str) -> str | None:
+    return value or None
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _named(obj) -> dict:
+    return {
+        "slug": obj.slug,
+        "name": obj.name,
+        "website": obj.website,
+        "description": obj.description,
+    }
+
+
+def _benchmark(obj: catalog.Benchmark) -> dict:
+    return {
+        "slug": obj.slug,
+        "name": obj.name,
+        "unit": obj.unit,
+        "higher_is_better": obj.higher_is_better,
+        "url": obj.url,
+        "description": obj.description,
+    }
+
+
+def _offering(obj: catalog.Offering) -> dict:
+    return {
+        "provider": obj.provider.slug,
+        "provider_model_id": obj.provider_model_id,
+        "input_price": price_text(obj.input_price),
+        "output_price": price_text(obj.output_price),
+        "cached_input_price": price_text(obj.cached_input_price),
+        "cache_write_price": price_text(obj.cache_write_price),
+        "tiers": [
+            {
+                "above_tokens": tier.above_tokens,
+                "input_price": price_text(tier.input_price),
+                "output_price": price_text(tier.output_price),
+            }
+            for tier in sorted(obj.tiers.all(), key=lambda t: t.above_tokens)
+        ],
+        "context_window": obj.context_window,
+        "available": obj.is_available,
+        "url": obj.url,
+        "source_url": obj.source_url,
+        "checked_on": _date(obj.checked_on),
+        "price_history": [
+            {
+                "until": point.until.isoformat(),
+                "input_price": price_text(point.input_price),
+                "output_price": price_text(point.output_price),
+            }
+            for point in sorted(obj.price_history.all(), key=lambda p: (p.until, p.pk))
+        ],
+    }
+
+
+def _model(obj: catalog.LLMModel) -> dict:
+    return {
+        "slug": obj.slug,
+        "name": obj.name,
+        "vendor": obj.vendor.slug,
+        "status": obj.status,
+        "release_date": _unknown(obj.release_date),
+        "knowledge_cutoff": _unknown(obj.knowledge_cutoff),
+        "context_window": obj.context_window,
+        "max_output_tokens": obj.max_output_tokens,
+        "parameters_billions": number(obj.parameters_billions),
+        "architecture": _unknown(obj.architecture),
+        "license": _unknown(obj.license),
+        "open_weights": obj.open_weights,
+        "modalities": {"input": obj.input_modalities, "output": obj.output_modalities},
+        "capabilities": {name: getattr(obj, name) for name in CAPABILITIES},
+        "description": obj.description,
+        "lifecycle": obj.lifecycle,
+        "deprecation_date": _date(obj.deprecation_date),
+        "offerings": [
+            _offering(o)
+            for o in sorted(obj.offerings.all(), key=lambda o: o.provider.slug)
+        ],
+        "scores": [
+            {
+                "benchmark": score.benchmark.slug,
+                "value": number(score.value),
+                "verified": score.is_verified,
+                "source_url": score.source_url,
+                "measured_on": _date(score.measured_on),
+            }
+            for score in sorted(obj.scores.all(), key=lambda s: s.benchmark.slug)
+        ],
+        "reviews": [
+            {
+                "reviewed_on": review.reviewed_on.isoformat(),
+                "reviewer": review.reviewer,
+                "summary": review.summary,
+                "body": review.body,
+                "sources": review.sources,
+            }
+            for review in sorted(
+                obj.reviews.all(), key=lambda r: (r.reviewed_on, r.reviewer)
+            )
+        ],
+    }
+
+
+def _comparison(obj: catalog.Comparison) -> dict:
+    return {
+        "models": sorted([obj.model_a.slug, obj.model_b.slug]),
+        "featured": obj.is_featured,
+        "intro": obj.intro,
+        "verdict": obj.verdict,
+        "faq": [
+            {"question": entry.question, "answer": entry.answer}
+            for entry in sorted(obj.faq_entries.all(), key=lambda e: (e.position, e.pk))
+        ],
+    }
+
+
+def _models_queryset(*, published_only: bool):
+    models = catalog.LLMModel.objects.all()
+    if published_only:
+        models = models.published()
+    return (
+        models.select_related("vendor")
+        .prefetch_related(
+            Prefetch(
+                "offerings",
+                queryset=catalog.Offering.objects.select_related(
+                    "provider"
+                ).prefetch_related("tiers", "price_history"),
+            ),
+            Prefetch(
+                "scores", queryset=catalog.Score.objects.select_related("benchmark")
+            ),
+            "reviews",
+        )
+        .order_by("slug")
+    )
+
+
+def _comparisons_queryset(*, published_only: bool):
+    comparisons = catalog.Comparison.objects.select_related("model_a", "model_b")
+    if published_only:
+        published = catalog.LLMModel.objects.published().values("pk")
+        comparisons = comparisons.filter(model_a__in=published, model_b__in=published)
+    comparisons = comparisons.prefetch_related("faq_entries")
+    return sorted(comparisons, key=lambda c: sorted([c.model_a.slug, c.model_b.slug]))
+
+
+def _head(now: dt.datetime | None) -> dict:
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    return {
+        "format": FORMAT,
+        "exported_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "vendors": [_named(v) for v in catalog.Vendor.objects.order_by("slug")],
+        "providers": [_named(p) for p in catalog.Provider.objects.order_by("slug")],
+        "benchmarks": [
+            _benchmark(b) for b in catalog.Benchmark.objects.order_by("slug")
+        ],
+    }
+
+
+def catalog_export(
+    *, published_only: bool = False, now: dt.datetime | None = None
+) -> dict:
+    """The whole catalog as a `catalog/1` document (drafts too, unless published_only)."""
+    document = _head(now)
+    document["models"] = [
+        _model(m) for m in _models_queryset(published_only=published_only)
+    ]
+    document["comparisons"] = [
+        _comparison(c) for c in _comparisons_queryset(published_only=published_only)
+    ]
+    return document
+
+
+def catalog_export_chunks(
+    *,
+    published_only: bool = False,
+    now: dt.datetime | None = None,
+    batch_size: int = 200,
+) -> Iterator[str]:
+    """The same document as JSON text, in chunks, reading models a batch at a time."""
+    head = _head(now)
+    yield "{" + json.dumps(head, ensure_ascii=False)[1:-1] + ', "models": ['
+    slugs = list(
+        _models_queryset(published_only=published_only).values_list("slug", flat=True)
+    )
+    for start in range(0, len(slugs), batch_size):
+        batch = _models_queryset(published_only=published_only).filter(
+            slug__in=slugs[start : start + batch_size]
+        )
+        text = ", ".join(json.dumps(_model(m), ensure_ascii=False) for m in batch)
+        yield (", " if start else "") + text
+    comparisons = [
+        _comparison(c) for c in _comparisons_queryset(published_only=published_only)
+    ]
+    yield '], "comparisons": ' + json.dumps(comparisons, ensure_ascii=False) + "}"
+
+
+def catalog_export_json(
+    *, published_only: bool = False, now: dt.datetime | None = None
+) -> str:
+    """The document as indented JSON text with a final newline, as export_catalog writes it."""
+    document = catalog_export(published_only=published_only, now=now)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,84 @@
+"""Import a catalog document (`catalog/1` or the models.dev aggregate): all or nothing."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from catalog import models_dev
+from catalog.cache import bump_catalog_version
+from catalog.importing.validation import (
+    FORMAT,
+    CatalogError,
+    catalog_validate,
+    document_load,
+)
+from catalog.importing.writing import KINDS, Writer, count_rows
+
+
+@dataclass
+class ImportResult:
+    counts: dict[str, Counter]
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    source_format: str = FORMAT
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            c["created"] or c["updated"] or c["deleted"] for c in self.counts.values()
+        )
+
+    def total(self, what: str) -> int:
+        return sum(c[what] for c in self.counts.values())
+
+
+def catalog_import(
+    *,
+    document: dict,
+    dry_run: bool = False,
+    prune: bool = False,
+    progress: Callable = iter,
+    models_json: dict | None = None,
+) -> ImportResult:
+    """Validate the whole document, then write it in one transaction.
+
+    Raises CatalogError (nothing written) when anything in it is wrong. A
+    models.dev aggregate (with its `models.json` facts when given) is first
+    turned into a `catalog/1` document, so both go through the same checks.
+    """
+    notes: list[str] = []
+    source_format = FORMAT
+    if "format" not in document and models_dev.looks_like_models_dev(document):
+        conversion = models_dev.models_dev_convert(api=document, facts=models_json)
+        document, notes = conversion.document, conversion.notes
+        source_format = "models.dev"
+    with transaction.atomic():
+        checked = catalog_validate(document, progress=progress)
+        writer = Writer(prune=prune, progress=progress)
+        writer.write(checked)
+        result = ImportResult(
+            counts=writer.counts,
+            notes=notes + writer.notes,
+            dry_run=dry_run,
+            source_format=source_format,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+        elif result.changed:
+            # Bulk writes send no signals: one new catalog version for the lot.
+            bump_catalog_version()
+            transaction.on_commit(bump_catalog_version)
+    return result
+
+
+__all__ = [
+    "FORMAT",
+    "KINDS",
+    "CatalogError",
+    "ImportResult",
+    "catalog_import",
+    "count_rows",
+    "document_load",
+]

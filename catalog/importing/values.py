@@ -1,0 +1,141 @@
+"""Parsers for single values of a `catalog/1` document.
+
+Each takes the raw JSON value (never None: the caller handles null) and
+returns the Python value to store, or raises Invalid with a plain message.
+"""
+
+import datetime as dt
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from catalog.validators import parse_partial_date
+
+PRICE_PLACES = Decimal("0.000001")
+SCORE_PLACES = Decimal("0.0001")
+SIZE_PLACES = Decimal("0.01")
+DECIMAL_STRING_RE = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+FULL_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Invalid(Exception):
+    """A value that cannot be stored, with a message for the editor."""
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def text(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"must be a string, not {_type_name(value)}")
+    return value
+
+
+def boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"must be true or false, not {_type_name(value)}")
+    return value
+
+
+def tokens(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"must be a whole number of tokens, not {_type_name(value)}")
+    if value < 1:
+        raise Invalid(
+            "must be a positive number of tokens (at least 1); use null for unknown"
+        )
+    return value
+
+
+def _decimal(value: object, places: Decimal, what: str) -> Decimal:
+    if isinstance(value, bool):
+        raise Invalid(f"must be {what}, not true/false")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid(f"must be {what}, not {value}")
+        # str() gives the shortest form that reads back as the same float, so
+        # 0.4 stays 0.4; rounding then removes float noise like 0.39999999999999997.
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        if not DECIMAL_STRING_RE.match(value.strip()):
+            raise Invalid(f"must be {what}, not {value!r}")
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise Invalid(f"must be {what}, not {value!r}") from None
+    else:
+        raise Invalid(f"must be {what}, not {_type_name(value)}")
+    return number.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def price(value: object) -> Decimal:
+    number = _decimal(value, PRICE_PLACES, 'a price in dollars ("0.40" or 0.4)')
+    if number < 0:
+        raise Invalid(
+            "must be >= 0 (a price cannot be negative; use 0 for a free tier)"
+        )
+    return number
+
+
+def score_value(value: object) -> Decimal:
+    if isinstance(value, str):
+        raise Invalid("must be a number, not a string")
+    return _decimal(value, SCORE_PLACES, "a number")
+
+
+def size_billions(value: object) -> Decimal:
+    return _decimal(value, SIZE_PLACES, "a number of billions")
+
+
+def date(value: object) -> dt.date:
+    if not isinstance(value, str) or not FULL_DATE_RE.match(value):
+        raise Invalid(f"must be a date as YYYY-MM-DD, not {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{value} is not a real date") from None
+
+
+def partial_date(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid(
+            f"must be a date as YYYY-MM-DD or YYYY-MM, not {_type_name(value)}"
+        )
+    try:
+        parse_partial_date(value)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages).rstrip(".")) from None
+    return value
+
+
+def string_list(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list, not {_type_name(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise Invalid(f"must be a list of strings; found {_type_name(item)}")
+    return value
+
+
+def choice(options: tuple[str, ...]):
+    def parse(value: object) -> str:
+        if not isinstance(value, str) or value not in options:
+            raise Invalid(f"must be one of {', '.join(options)}, not {value!r}")
+        return value
+
+    return parse

@@ -1,0 +1,347 @@
+"""Write a checked catalog to the database: upsert by natural key, save only what differs.
+
+Existing rows are read once per kind (no per-row SELECT), new rows are
+bulk-created, and changed rows are saved one by one so that `Offering.save()`
+keeps the old price in the price history, as it does for editors.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from catalog import models as catalog
+from catalog.importing.validation import Catalog, Item
+
+KINDS = (
+    "vendors",
+    "providers",
+    "benchmarks",
+    "models",
+    "offerings",
+    "price tiers",
+    "price history",
+    "scores",
+    "reviews",
+    "comparisons",
+    "FAQ entries",
+)
+KIND_OF_MODEL = {
+    catalog.Vendor: "vendors",
+    catalog.Provider: "providers",
+    catalog.Benchmark: "benchmarks",
+    catalog.LLMModel: "models",
+    catalog.Offering: "offerings",
+    catalog.PriceTier: "price tiers",
+    catalog.PricePoint: "price history",
+    catalog.Score: "scores",
+    catalog.Review: "reviews",
+    catalog.Comparison: "comparisons",
+    catalog.ComparisonFAQ: "FAQ entries",
+}
+LABEL_KIND = {model._meta.label: kind for model, kind in KIND_OF_MODEL.items()}
+BATCH = 500
+
+
+def _norm(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).normalize()
+
+
+class Writer:
+    def __init__(self, *, prune: bool, progress: Callable = iter) -> None:
+        self.prune = prune
+        self.progress = progress
+        self.counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
+        self.notes: list[str] = []
+
+    # -- generic upsert -----------------------------------------------------
+
+    def sync(
+        self, model_cls, existing: dict, wanted: list[tuple[object, dict]]
+    ) -> dict:
+        """Create or update rows keyed by natural key; return key -> instance."""
+        counts = self.counts[KIND_OF_MODEL[model_cls]]
+        result, new = {}, []
+        for key, values in wanted:
+            obj = existing.get(key)
+            if obj is None:
+                obj = model_cls(**values)
+                new.append(obj)
+                counts["created"] += 1
+            else:
+                changed = [
+                    name
+                    for name, value in values.items()
+                    if getattr(obj, name) != value
+                ]
+                if changed:
+                    for name in changed:
+                        setattr(obj, name, values[name])
+                    self.save(obj, changed)
+                    counts["updated"] += 1
+                else:
+                    counts["unchanged"] += 1
+            result[key] = obj
+        if new:
+            if hasattr(model_cls, "history"):
+                bulk_create_with_history(new, model_cls, batch_size=BATCH)
+            else:
+                model_cls.objects.bulk_create(new, batch_size=BATCH)
+        return result
+
+    def save(self, obj, changed: list[str]) -> None:
+        fields = list(changed)
+        if any(f.name == "updated_at" for f in obj._meta.fields):
+            fields.append("updated_at")
+        before = obj._loaded_prices if isinstance(obj, catalog.Offering) else None
+        obj.save(update_fields=fields)
+        if before is not None and before != (None, None) and before != obj._prices():
+            # Offering.save() kept the old price in the history.
+            self.counts["price history"]["created"] += 1
+
+    def delete(self, queryset) -> None:
+        _, per_model = queryset.delete()
+        for label, number in per_model.items():
+            if label in LABEL_KIND:
+                self.counts[LABEL_KIND[label]]["deleted"] += number
+
+    # -- the catalog ----------------------------------------------------------
+
+    def write(self, doc: Catalog) -> None:
+        vendors = self.sync_named(catalog.Vendor, doc.vendors)
+        providers = self.sync_named(catalog.Provider, doc.providers)
+        benchmarks = self.sync_named(catalog.Benchmark, doc.benchmarks)
+
+        models = {m.slug: m for m in catalog.LLMModel.objects.all()}
+        wanted = [
+            (item.slug, {**item.values, "vendor_id": vendors[item.refs["vendor"]].pk})
+            for item in doc.models
+        ]
+        models.update(self.sync(catalog.LLMModel, models, wanted))
+
+        offerings = self.write_offerings(doc, models, providers)
+        scores = self.sync(
+            catalog.Score,
+            {(s.model_id, s.benchmark_id): s for s in catalog.Score.objects.all()},
+            [
+                (
+                    (models[item.slug].pk, benchmarks[score.refs["benchmark"]].pk),
+                    {
+                        **score.values,
+                        "model_id": models[item.slug].pk,
+                        "benchmark_id": benchmarks[score.refs["benchmark"]].pk,
+                    },
+                )
+                for item in doc.models
+                for score in item.children["scores"]
+            ],
+        )
+        reviews = self.sync(
+            catalog.Review,
+            {
+                (r.model_id, r.reviewed_on, r.reviewer): r
+                for r in catalog.Review.objects.all()
+            },
+            [
+                (
+                    (
+                        models[item.slug].pk,
+                        review.values["reviewed_on"],
+                        review.values["reviewer"],
+                    ),
+                    {**review.values, "model_id": models[item.slug].pk},
+                )
+                for item in doc.models
+                for review in item.children["reviews"]
+            ],
+        )
+        comparisons = self.write_comparisons(doc, models)
+
+        if self.prune:
+            self.prune_absent(doc, models, offerings, scores, reviews, comparisons)
+
+    def sync_named(self, model_cls, items: list[Item]) -> dict:
+        existing = {obj.slug: obj for obj in model_cls.objects.all()}
+        existing.update(
+            self.sync(model_cls, existing, [(item.slug, item.values) for item in items])
+        )
+        return existing
+
+    def write_offerings(self, doc: Catalog, models: dict, providers: dict) -> dict:
+        wanted, children = [], []
+        for item in self.progress(doc.models):
+            model = models[item.slug]
+            for offering in item.children["offerings"]:
+                provider = providers[offering.refs["provider"]]
+                key = (model.pk, provider.pk)
+                wanted.append(
+                    (
+                        key,
+                        {
+                            **offering.values,
+                            "model_id": model.pk,
+                            "provider_id": provider.pk,
+                        },
+                    )
+                )
+                children.append((key, offering))
+        existing = {
+            (o.model_id, o.provider_id): o for o in catalog.Offering.objects.all()
+        }
+        offerings = self.sync(catalog.Offering, existing, wanted)
+
+        tiers = {
+            (t.offering_id, t.above_tokens): t for t in catalog.PriceTier.objects.all()
+        }
+        wanted_tiers = [
+            (
+                (offerings[key].pk, tier.values["above_tokens"]),
+                {**tier.values, "offering_id": offerings[key].pk},
+            )
+            for key, offering in children
+            for tier in offering.children["tiers"]
+        ]
+        kept_tiers = self.sync(catalog.PriceTier, tiers, wanted_tiers)
+        if self.prune:
+            listed = {o.pk for o in offerings.values()}
+            stale = [
+                tier.pk
+                for key, tier in tiers.items()
+                if key not in kept_tiers and tier.offering_id in listed
+            ]
+            self.delete(catalog.PriceTier.objects.filter(pk__in=stale))
+
+        # Price history only grows: an entry is added unless the same
+        # (until, input, output) is already recorded, by an editor or by
+        # Offering.save() when the price changed.
+        recorded = {
+            (p.offering_id, p.until, _norm(p.input_price), _norm(p.output_price))
+            for p in catalog.PricePoint.objects.all()
+        }
+        new = []
+        for key, offering in children:
+            pk = offerings[key].pk
+            for point in offering.children["price_history"]:
+                values = point.values
+                mark = (
+                    pk,
+                    values["until"],
+                    _norm(values["input_price"]),
+                    _norm(values["output_price"]),
+                )
+                if mark in recorded:
+                    self.counts["price history"]["unchanged"] += 1
+                    continue
+                recorded.add(mark)
+                new.append(catalog.PricePoint(offering_id=pk, **values))
+                self.counts["price history"]["created"] += 1
+        catalog.PricePoint.objects.bulk_create(new, batch_size=BATCH)
+        return offerings
+
+    def write_comparisons(self, doc: Catalog, models: dict) -> dict:
+        wanted, faqs = [], []
+        for item in doc.comparisons:
+            first, second = (models[slug] for slug in item.refs["pair"])
+            key = tuple(sorted((first.pk, second.pk)))
+            # Stored in slug order, as Comparison.save() keeps them.
+            wanted.append(
+                (key, {**item.values, "model_a_id": first.pk, "model_b_id": second.pk})
+            )
+            faqs.append((key, item.children["faq"]))
+        existing = {
+            tuple(sorted((c.model_a_id, c.model_b_id))): c
+            for c in catalog.Comparison.objects.all()
+        }
+        comparisons = self.sync(catalog.Comparison, existing, wanted)
+
+        entries: dict[int, list] = {}
+        for entry in catalog.ComparisonFAQ.objects.order_by(
+            "comparison_id", "position", "id"
+        ):
+            entries.setdefault(entry.comparison_id, []).append(entry)
+        counts = self.counts["FAQ entries"]
+        new, stale = [], []
+        for key, questions in faqs:
+            comparison = comparisons[key]
+            current = entries.get(comparison.pk, [])
+            # Matched by order: the n-th question of the document is the n-th on the page.
+            for index, question in enumerate(questions):
+                if index < len(current):
+                    entry = current[index]
+                    changed = [
+                        name
+                        for name, value in question.values.items()
+                        if getattr(entry, name) != value
+                    ]
+                    if changed:
+                        for name in changed:
+                            setattr(entry, name, question.values[name])
+                        entry.save(update_fields=changed)
+                        counts["updated"] += 1
+                    else:
+                        counts["unchanged"] += 1
+                else:
+                    last = current[-1].position + 1 if current else 0
+                    position = last + index - len(current)
+                    new.append(
+                        catalog.ComparisonFAQ(
+                            comparison_id=comparison.pk,
+                            position=position,
+                            **question.values,
+                        )
+                    )
+                    counts["created"] += 1
+            stale.extend(entry.pk for entry in current[len(questions) :])
+        catalog.ComparisonFAQ.objects.bulk_create(new, batch_size=BATCH)
+        if self.prune and stale:
+            self.delete(catalog.ComparisonFAQ.objects.filter(pk__in=stale))
+        return comparisons
+
+    # -- --prune --------------------------------------------------------------
+
+    def prune_absent(
+        self, doc, models, offerings, scores, reviews, comparisons
+    ) -> None:
+        """Delete what the document does not mention, children before parents."""
+
+        def keep(found: dict) -> list[int]:
+            return [obj.pk for obj in found.values()]
+
+        kept_models = [models[item.slug].pk for item in doc.models]
+        self.delete(catalog.Comparison.objects.exclude(pk__in=keep(comparisons)))
+        self.delete(catalog.Review.objects.exclude(pk__in=keep(reviews)))
+        self.delete(catalog.Score.objects.exclude(pk__in=keep(scores)))
+        self.delete(catalog.Offering.objects.exclude(pk__in=keep(offerings)))
+        self.delete(catalog.LLMModel.objects.exclude(pk__in=kept_models))
+
+        # A vendor, provider or benchmark left out of the document but still
+        # used by something in it is kept: deleting it is refused (PROTECT).
+        for model_cls, items, used in (
+            (catalog.Vendor, doc.vendors, catalog.LLMModel.objects.values("vendor_id")),
+            (
+                catalog.Provider,
+                doc.providers,
+                catalog.Offering.objects.values("provider_id"),
+            ),
+            (
+                catalog.Benchmark,
+                doc.benchmarks,
+                catalog.Score.objects.values("benchmark_id"),
+            ),
+        ):
+            absent = model_cls.objects.exclude(slug__in=[item.slug for item in items])
+            still_used = list(absent.filter(pk__in=used).values_list("slug", flat=True))
+            if still_used:
+                kind = KIND_OF_MODEL[model_cls]
+                self.notes.append(
+                    f"kept {len(still_used)} {kind} not in the document because models in it "
+                    f"still use them: {', '.join(sorted(still_used)[:10])}"
+                    + ("…" if len(still_used) > 10 else "")
+                )
+            self.delete(absent.exclude(pk__in=used))
+
+
+def count_rows() -> dict[str, int]:
+    """Rows per kind, for reports and tests."""
+    return {kind: model.objects.count() for model, kind in KIND_OF_MODEL.items()}
