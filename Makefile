@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format migrations-check install bench-import clean
+.PHONY: run serve bench test lint format migrations-check install bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ run: install
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py bootstrap
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: static files, migrations, then gunicorn (config/gunicorn.conf.py).
+serve: install
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn -c config/gunicorn.conf.py
+
+# The production stack on PostgreSQL and Redis, 1,000 generated models, loaded with wrk.
+bench: install
+	bash bench/run.sh
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,6 +10,8 @@ import uuid
 from django.core.cache import cache
 
 VERSION_KEY = "catalog-version"
+# Marks a token made up because the cache could not be read (issue 6).
+UNSHARED_PREFIX = "unshared-"
 
 
 def catalog_version() -> str:
@@ -18,8 +20,17 @@ def catalog_version() -> str:
         version = uuid.uuid4().hex
         # add() keeps the first writer's token if several processes race.
         if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+            shared = cache.get(VERSION_KEY)
+            # Neither written nor readable: the cache is down. A token nobody
+            # else holds means nothing is ever served from under it, so no
+            # reader sees a page older than the catalog.
+            version = shared or f"{UNSHARED_PREFIX}{version}"
     return version
+
+
+def is_shared_version(version: str) -> bool:
+    """True if pages may be cached under this version (the cache was reachable)."""
+    return not version.startswith(UNSHARED_PREFIX)
 
 
 def bump_catalog_version() -> str:

@@ -79,6 +79,10 @@ MIDDLEWARE = [
     "config.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages from this process's memory, keyed on the catalog version, before
+    # the session and auth work a cached page doesn't need (issue 6).
+    "config.middleware.PageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,13 +134,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 # Redis is the shared cache in production (every process sees the same
-# catalog version); local memory otherwise.
+# catalog version); local memory otherwise. The Redis backend answers an
+# outage as a miss, so pages are served uncached rather than failing (issue 6).
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "versus",
             "TIMEOUT": 60 * 60 * 24,

@@ -1,0 +1,149 @@
+"""Serving rendered pages fast: a per-process page cache and conditional GET.
+
+Every process keeps the pages it has rendered (or read from the shared cache)
+in memory, keyed by the catalog version and the full path. The version is read
+from the shared cache (Redis in production) once per request, a small GET, so
+an edit made through any server changes the key everywhere at once: no
+process can serve a page older than the catalog. A hit costs that one GET and
+a dictionary lookup, instead of carrying the whole page over the network and
+through the middleware stack (issue 6).
+
+Only views marked by ``comparisons.caching.cached_page`` (attribute
+``cached_page``) are kept, only for GET/HEAD requests without a session, and
+only 200 answers that set no cookie and hold no CSRF token.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from hashlib import md5
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+
+from catalog.cache import catalog_version, is_shared_version
+
+VIEW_MARKER = "cached_page"
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+# Headers added per request by the middleware around this one, or per client.
+PER_REQUEST_HEADERS = {"set-cookie", "date", "content-security-policy"}
+
+
+class LocalPageCache:
+    """A least-recently-used store of rendered pages, bounded in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        self._size = 0
+        self._version = None
+        self._lock = threading.Lock()
+
+    def get(self, version: str, path: str):
+        with self._lock:
+            entry = self._entries.get((version, path))
+            if entry is not None:
+                self._entries.move_to_end((version, path))
+            return entry
+
+    def put(self, version: str, path: str, entry: tuple) -> None:
+        size = len(entry[0]) + len(path) + 512
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if version != self._version:
+                # Every page of an older version is dead: free them all now.
+                self._entries.clear()
+                self._size = 0
+                self._version = version
+            old = self._entries.pop((version, path), None)
+            if old is not None:
+                self._size -= old[-1]
+            self._entries[(version, path)] = (*entry, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._size -= evicted[-1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+            self._version = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+local_pages = LocalPageCache(
+    getattr(settings, "VERSUS_PAGE_CACHE_BYTES", DEFAULT_MAX_BYTES)
+)
+
+
+def _stored_headers(response: HttpResponse) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_REQUEST_HEADERS
+    )
+
+
+def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    # "Vary: Cookie" is ignored on purpose: only requests without a session
+    # are served from here, and they all get the same page. A page holding a
+    # CSRF token is personal, though, so it is never kept.
+    return (
+        getattr(request, "_page_cache_view", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PageCacheMiddleware:
+    """Answer repeat page requests from this process's memory (see the module)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method not in ("GET", "HEAD")
+            or self.session_cookie in request.COOKIES
+        ):
+            return self.get_response(request)
+        version = catalog_version()
+        if not is_shared_version(version):
+            # The shared cache is down: render every page, cache none.
+            return self.get_response(request)
+        path = request.get_full_path()
+        entry = local_pages.get(version, path)
+        if entry is not None:
+            return self._from_entry(request, entry)
+        response = self.get_response(request)
+        if _is_storable(request, response):
+            content = response.content
+            etag = f'"{md5(content, usedforsecurity=False).hexdigest()}"'
+            response.headers.setdefault("ETag", etag)
+            response.headers.setdefault("Last-Modified", http_date(time.time()))
+            local_pages.put(version, path, (content, _stored_headers(response)))
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        request._page_cache_view = getattr(view_func, VIEW_MARKER, False)
+
+    @staticmethod
+    def _from_entry(request: HttpRequest, entry: tuple) -> HttpResponse:
+        content, headers, _size = entry
+        response = HttpResponse(content, headers=headers)
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )

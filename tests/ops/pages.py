@@ -1,0 +1,34 @@
+"""Stand-in reader pages for the page-cache tests, so they don't depend on the real ones."""
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import path
+
+from catalog.models import LLMModel
+
+
+def _names() -> str:
+    return ", ".join(LLMModel.objects.order_by("slug").values_list("name", flat=True))
+
+
+def model_names(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<p>{_names()}</p>")
+
+
+def form_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<form><input value='{get_token(request)}'></form>{_names()}")
+
+
+def uncached(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<p>{_names()}</p>")
+
+
+# What comparisons.caching.cached_page marks its views with.
+model_names.cached_page = True
+form_page.cached_page = True
+
+urlpatterns = [
+    path("names/", model_names),
+    path("form/", form_page),
+    path("uncached/", uncached),
+]
