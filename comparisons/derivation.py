@@ -446,6 +446,25 @@ def blended_price(
     return weight * input_price + (1 - weight) * output_price
 
 
+def reference_offering(model: ModelFacts, weight: Decimal) -> OfferingFacts | None:
+    """The available offering with the lowest blended price (ties: input, provider slug)."""
+    priced = [
+        o
+        for o in model.offerings
+        if o.is_available
+        and blended_price(o.input_price, o.output_price, weight) is not None
+    ]
+    return min(
+        priced,
+        key=lambda o: (
+            blended_price(o.input_price, o.output_price, weight),
+            o.input_price,
+            o.provider_slug,
+        ),
+        default=None,
+    )
+
+
 def blend_text(weight: Decimal) -> str:
     """0.7 -> '70/30'."""
     return f"{fmt.decimal_plain(weight * 100)}/{fmt.decimal_plain((1 - weight) * 100)}"
@@ -540,21 +559,7 @@ def _price_rows(
     model: ModelFacts, weight: Decimal, today: date, stale_days: int
 ) -> tuple[tuple[PriceRow, ...], PriceRow | None]:
     """The model's offerings as table rows, and its reference offering (the "from" prices)."""
-    priced = [
-        o
-        for o in model.offerings
-        if o.is_available
-        and blended_price(o.input_price, o.output_price, weight) is not None
-    ]
-    reference = min(
-        priced,
-        key=lambda o: (
-            blended_price(o.input_price, o.output_price, weight),
-            o.input_price,
-            o.provider_slug,
-        ),
-        default=None,
-    )
+    reference = reference_offering(model, weight)
 
     def order(offering: OfferingFacts) -> tuple:
         blended = blended_price(offering.input_price, offering.output_price, weight)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import DecimalField, ExpressionWrapper, F, Min, Prefetch, Q, Value
 from django.utils import timezone
 
 from catalog.models import (
@@ -184,23 +184,190 @@ def comparison_build(
         m.pk: m for m in _models_queryset().filter(pk__in=[model_a.pk, model_b.pk])
     }
     first, second = loaded[model_a.pk], loaded[model_b.pk]
+    facts_a, facts_b = model_facts(first), model_facts(second)
     curated = (
         CuratedComparison.objects.for_pair(first, second)
         .prefetch_related("faq_entries")
         .first()
     )
+    weight = blend_input_weight()
     return derivation.comparison_derive(
-        model_a=model_facts(first),
-        model_b=model_facts(second),
+        model_a=facts_a,
+        model_b=facts_b,
         curated=curated_facts(curated),
-        related=related_pairs(model_a=first, model_b=second),
+        related=related_pairs(
+            model_a=first,
+            model_b=second,
+            price_a=_reference_blended(facts_a, weight),
+            price_b=_reference_blended(facts_b, weight),
+        ),
         today=today or timezone.localdate(),
-        blend_input_weight=blend_input_weight(),
+        blend_input_weight=weight,
         review_stale_days=settings.VERSUS_REVIEW_STALE_DAYS,
         price_stale_days=settings.VERSUS_PRICE_STALE_DAYS,
     )
 
 
-def related_pairs(*, model_a: LLMModel, model_b: LLMModel) -> tuple[RelatedPair, ...]:
-    """Up to six other pairs involving A or B (filled in below)."""
-    return ()
+def _reference_blended(facts: ModelFacts, weight: Decimal) -> Decimal | None:
+    offering = derivation.reference_offering(facts, weight)
+    if offering is None:
+        return None
+    return derivation.blended_price(offering.input_price, offering.output_price, weight)
+
+
+# --- "Continue comparing" ---------------------------------------------------------------
+
+RELATED_LIMIT = 6
+# Offerings read on each side of a price; several may belong to one model.
+PRICE_NEIGHBOURS = 12
+
+
+def _published_q(prefix: str = "") -> Q:
+    """LLMModel.objects.published() as a Q on a related model (e.g. prefix 'model__')."""
+    return Q(**{f"{prefix}status": LLMModel.Status.PUBLISHED}) | Q(
+        **{
+            f"{prefix}status": LLMModel.Status.DRAFT,
+            f"{prefix}publish_at__isnull": False,
+            f"{prefix}publish_at__lte": timezone.now(),
+        }
+    )
+
+
+def blended_expression(weight: Decimal):
+    """The blended price of an offering as a database expression."""
+    return ExpressionWrapper(
+        F("input_price") * Value(weight) + F("output_price") * Value(1 - weight),
+        output_field=DecimalField(max_digits=20, decimal_places=8),
+    )
+
+
+def related_pairs(
+    *,
+    model_a: LLMModel,
+    model_b: LLMModel,
+    price_a: Decimal | None = None,
+    price_b: Decimal | None = None,
+) -> tuple[RelatedPair, ...]:
+    """Up to six other pairs with A or B: featured curated ones, same vendor, nearest price.
+
+    Each step is an indexed, LIMITed query, so the cost stays flat as the catalog grows.
+    """
+    pair_ids = {model_a.pk, model_b.pk}
+    found: dict[str, RelatedPair] = {}
+
+    def add(one: LLMModel, other_slug: str, other_name: str, reason: str) -> None:
+        slug = pair_slug(one.slug, other_slug)
+        if slug in found or slug == pair_slug(model_a.slug, model_b.slug):
+            return
+        names = sorted([(one.slug, one.name), (other_slug, other_name)])
+        found[slug] = RelatedPair(
+            slug=slug,
+            title=derivation.pair_title(names[0][1], names[1][1]),
+            model_a_slug=names[0][0],
+            model_b_slug=names[1][0],
+            reason=reason,
+        )
+
+    for curated in _featured_comparisons(pair_ids):
+        ours, theirs = (
+            (curated.model_a, curated.model_b)
+            if curated.model_a_id in pair_ids
+            else (curated.model_b, curated.model_a)
+        )
+        add(ours, theirs.slug, theirs.name, "featured")
+    for mine, other in _same_vendor(model_a, model_b):
+        add(mine, other.slug, other.name, "same-vendor")
+    for mine, other in _nearest_price(model_a, model_b, price_a, price_b):
+        add(mine, other["slug"], other["name"], "price")
+    return tuple(found.values())[:RELATED_LIMIT]
+
+
+def _featured_comparisons(pair_ids: set[int]) -> list[CuratedComparison]:
+    return list(
+        CuratedComparison.objects.filter(is_featured=True)
+        .filter(Q(model_a__in=pair_ids) | Q(model_b__in=pair_ids))
+        .exclude(model_a__in=pair_ids, model_b__in=pair_ids)
+        .filter(_published_q("model_a__"), _published_q("model_b__"))
+        .select_related("model_a", "model_b")
+        .order_by("-updated_at", "pk")[:RELATED_LIMIT]
+    )
+
+
+def _same_vendor(
+    model_a: LLMModel, model_b: LLMModel
+) -> list[tuple[LLMModel, LLMModel]]:
+    others = list(
+        LLMModel.objects.published()
+        .filter(vendor_id__in={model_a.vendor_id, model_b.vendor_id})
+        .exclude(pk__in=[model_a.pk, model_b.pk])
+        .order_by("-release_date", "slug")[: RELATED_LIMIT * 2]
+    )
+    pairs = []
+    turn = 0
+    for other in others:
+        if model_a.vendor_id == model_b.vendor_id:
+            mine = (model_a, model_b)[turn % 2]
+            turn += 1
+        else:
+            mine = model_a if other.vendor_id == model_a.vendor_id else model_b
+        pairs.append((mine, other))
+    return _interleave(pairs, model_a)
+
+
+def _interleave(pairs: list[tuple], model_a: LLMModel) -> list[tuple]:
+    """A's and B's pairs alternately, so that both models get related links."""
+    of_a = [p for p in pairs if p[0] is model_a]
+    of_b = [p for p in pairs if p[0] is not model_a]
+    mixed = []
+    for index in range(max(len(of_a), len(of_b))):
+        mixed += of_a[index : index + 1] + of_b[index : index + 1]
+    return mixed
+
+
+def _nearest_price(
+    model_a: LLMModel,
+    model_b: LLMModel,
+    price_a: Decimal | None,
+    price_b: Decimal | None,
+) -> list[tuple[LLMModel, dict]]:
+    """Published models whose cheapest blended price is nearest to A's or B's."""
+    weight = blend_input_weight()
+    exclude = [model_a.pk, model_b.pk]
+    base = (
+        Offering.objects.available()
+        .filter(input_price__isnull=False, output_price__isnull=False)
+        .filter(_published_q("model__"))
+        .exclude(model_id__in=exclude)
+    )
+    priced = base.annotate(blended=blended_expression(weight))
+    fields = ("model_id", "model__slug", "model__name", "blended")
+    candidates: dict[int, dict] = {}
+    targets = [
+        (m, p) for m, p in ((model_a, price_a), (model_b, price_b)) if p is not None
+    ]
+    for _, target in targets:
+        above = priced.filter(blended__gte=target).order_by("blended", "model__slug")
+        below = priced.filter(blended__lt=target).order_by("-blended", "model__slug")
+        for row in [
+            *above.values(*fields)[:PRICE_NEIGHBOURS],
+            *below.values(*fields)[:PRICE_NEIGHBOURS],
+        ]:
+            candidates.setdefault(row["model_id"], row)
+    if not candidates:
+        return []
+    # An offering found above may not be its model's cheapest: read each candidate's
+    # reference price (one bounded query over at most 4 × PRICE_NEIGHBOURS models).
+    cheapest = dict(
+        base.filter(model_id__in=list(candidates))
+        .values("model_id")
+        .annotate(lowest=Min(blended_expression(weight)))
+        .values_list("model_id", "lowest")
+    )
+    ranked = []
+    for mine, target in targets:
+        for model_id, row in candidates.items():
+            price = Decimal(str(cheapest.get(model_id, row["blended"])))
+            other = {"slug": row["model__slug"], "name": row["model__name"]}
+            ranked.append((abs(price - target), other["slug"], mine, other))
+    ranked.sort(key=lambda item: (item[0], item[1], item[2] is not model_a))
+    return _interleave([(mine, other) for _, _, mine, other in ranked], model_a)

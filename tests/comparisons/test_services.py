@@ -1,0 +1,259 @@
+"""Loading a pair from the catalog: fixed queries, curated content, related pairs."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import ComparisonFAQ, LLMModel
+from comparisons.services import comparison_build, pair_parse, pair_slug, related_pairs
+from tests.factories import (
+    BenchmarkFactory,
+    ComparisonFactory,
+    LLMModelFactory,
+    OfferingFactory,
+    ProviderFactory,
+    ReviewFactory,
+    ScoreFactory,
+    VendorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 7, 15)
+
+
+def make_priced_model(
+    slug: str, input_price: str, output_price: str, **fields
+) -> LLMModel:
+    model = LLMModelFactory(slug=slug, name=fields.pop("name", slug.title()), **fields)
+    OfferingFactory(
+        model=model,
+        input_price=Decimal(input_price),
+        output_price=Decimal(output_price),
+    )
+    return model
+
+
+@pytest.fixture
+def reference_pair():
+    openai = VendorFactory(slug="openai", name="OpenAI")
+    xai = VendorFactory(slug="xai", name="xAI")
+    swe = BenchmarkFactory(slug="swe-bench-verified", name="SWE-bench Verified")
+    mini = LLMModelFactory(
+        slug="gpt-4-1-mini",
+        name="GPT-4.1 Mini",
+        vendor=openai,
+        release_date="2025-04-01",
+        context_window=1_000_000,
+        vision=True,
+        reasoning=False,
+    )
+    grok = LLMModelFactory(
+        slug="grok-4-20",
+        name="Grok 4.20",
+        vendor=xai,
+        release_date="2026-01-01",
+        context_window=2_000_000,
+        vision=False,
+        reasoning=True,
+    )
+    for slug in ("openai", "openrouter", "replicate"):
+        OfferingFactory(
+            model=mini,
+            provider=ProviderFactory(slug=slug),
+            input_price=Decimal("0.40"),
+            output_price=Decimal("1.60"),
+        )
+    for slug in ("xai", "openrouter"):
+        OfferingFactory(
+            model=grok,
+            provider=ProviderFactory(slug=slug),
+            input_price=Decimal("1.25"),
+            output_price=Decimal("2.50"),
+        )
+    ScoreFactory(model=mini, benchmark=swe, value=Decimal("23.6"))
+    ScoreFactory(model=grok, benchmark=swe, value=Decimal("76.7"))
+    ReviewFactory(model=mini, reviewed_on=date(2026, 5, 14))
+    ReviewFactory(model=grok, reviewed_on=date(2026, 5, 20))
+    return mini, grok
+
+
+def test_pair_slug_puts_slugs_in_code_point_order():
+    assert pair_slug("grok-4-20", "gpt-4-1-mini") == "gpt-4-1-mini-vs-grok-4-20"
+    # Code-point order, not a collation that ignores hyphens: "-" sorts before "a".
+    assert pair_slug("gpt-4o", "gpt-4-1") == "gpt-4-1-vs-gpt-4o"
+
+
+def test_pair_parse_tries_every_vs_split():
+    assert pair_parse("gpt-4-1-mini-vs-grok-4-20") == [("gpt-4-1-mini", "grok-4-20")]
+    assert pair_parse("a-vs-b-vs-c") == []  # a model slug never contains "-vs-"
+    assert pair_parse("vs-a-vs-b") == [("vs-a", "b")]
+    assert pair_parse("nothing-here") == []
+    assert pair_parse("-vs-b") == []
+
+
+def test_reference_pair_from_the_database_matches_the_rules(reference_pair):
+    mini, grok = reference_pair
+    data = comparison_build(model_a=grok, model_b=mini, today=TODAY).as_dict()
+    assert data["slug"] == "gpt-4-1-mini-vs-grok-4-20"
+    price = data["facts"]["price"]
+    assert price["input"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 68,
+        "ratio": 3.1,
+    }
+    assert price["output"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 36,
+        "ratio": 1.6,
+    }
+    assert price["blended"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 53,
+        "ratio": 2.1,
+        "difference": "0.865",
+    }
+    assert data["models"][0]["reference_offering"] == {
+        "provider": "openai",
+        "input_price": "0.40",
+        "output_price": "1.60",
+        "blended_price": "0.76",
+    }
+    assert data["facts"]["providers"] == {
+        "counts": {"gpt-4-1-mini": 3, "grok-4-20": 2},
+        "shared": ["openrouter"],
+    }
+    assert data["facts"]["largest_gap"] == {
+        "benchmark": "swe-bench-verified",
+        "leader": "grok-4-20",
+        "gap": 53.1,
+    }
+    assert data["last_reviewed"] == "2026-05-14"
+    assert data["updated_at"].endswith("Z")
+
+
+def test_curated_intro_verdict_and_faq_come_from_the_editors(reference_pair):
+    mini, grok = reference_pair
+    curated = ComparisonFactory(
+        model_a=grok,
+        model_b=mini,
+        intro="Our intro.",
+        verdict="Our verdict.",
+        is_featured=True,
+    )
+    ComparisonFAQ.objects.create(
+        comparison=curated, question="Second?", answer="B", position=2
+    )
+    ComparisonFAQ.objects.create(
+        comparison=curated, question="First?", answer="A", position=1
+    )
+    comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    assert comparison.intro == "Our intro."
+    assert comparison.verdict == "Our verdict."
+    assert comparison.is_featured
+    assert [entry.question for entry in comparison.faq[:2]] == ["First?", "Second?"]
+    assert len(comparison.faq) > 2  # generated questions follow the curated ones
+
+
+def _catalog(size: int) -> None:
+    """Other published models, some of each pair's vendor, all priced, some curated."""
+    vendor = VendorFactory()
+    models = []
+    for index in range(size):
+        model = LLMModelFactory(
+            vendor=vendor if index % 3 else VendorFactory(slug="openai")
+        )
+        OfferingFactory(model=model, input_price=Decimal(index % 7 + 1))
+        models.append(model)
+    return models
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
+    reference_pair, size, django_assert_num_queries
+):
+    mini, grok = reference_pair
+    others = _catalog(size)
+    ComparisonFactory(model_a=mini, model_b=others[0], is_featured=True)
+    # models + vendor, offerings, tiers, scores, reviews, curated comparison (no FAQ
+    # query when there is none), featured pairs, same vendor, 2 × 2 price neighbours,
+    # the candidates' cheapest prices.
+    with django_assert_num_queries(13):
+        comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    assert len(comparison.related) == 6
+
+
+def test_related_pairs_start_with_featured_then_same_vendor_then_nearest_price():
+    openai = VendorFactory(slug="openai", name="OpenAI")
+    a = make_priced_model("model-a", "1", "1", vendor=openai)
+    b = make_priced_model("model-b", "10", "10")
+    featured_partner = make_priced_model("featured", "50", "50")
+    make_priced_model("sibling", "90", "90", vendor=openai)
+    make_priced_model("near-a", "1.1", "1.1")
+    near_b = make_priced_model("near-b", "9.5", "9.5")
+    ComparisonFactory(model_a=b, model_b=featured_partner, is_featured=True)
+    ComparisonFactory(model_a=a, model_b=near_b, is_featured=False)  # not featured
+
+    pairs = related_pairs(model_a=a, model_b=b, price_a=Decimal(1), price_b=Decimal(10))
+
+    slugs = [pair.slug for pair in pairs]
+    assert slugs[0] == "featured-vs-model-b"
+    assert slugs[1] == "model-a-vs-sibling"
+    assert "model-a-vs-near-a" in slugs and "model-b-vs-near-b" in slugs
+    assert "model-a-vs-model-b" not in slugs
+    assert len(slugs) == len(set(slugs)) <= 6
+    assert [p.reason for p in pairs[:2]] == ["featured", "same-vendor"]
+    titles = {pair.slug: pair.title for pair in pairs}
+    assert titles["model-a-vs-sibling"] == "Model-A vs Sibling"
+
+
+def test_related_pairs_leave_out_drafts_and_unavailable_offerings():
+    a = make_priced_model("model-a", "1", "1")
+    b = make_priced_model("model-b", "2", "2")
+    make_priced_model("draft", "1", "1", status=LLMModel.Status.DRAFT)
+    make_priced_model(
+        "scheduled",
+        "1",
+        "1",
+        status=LLMModel.Status.DRAFT,
+        publish_at=timezone.now() - timedelta(hours=1),
+    )
+    gone = LLMModelFactory(slug="gone")
+    OfferingFactory(
+        model=gone, input_price=Decimal(1), output_price=Decimal(1), is_available=False
+    )
+
+    pairs = related_pairs(model_a=a, model_b=b, price_a=Decimal(1), price_b=Decimal(2))
+
+    slugs = {pair.slug for pair in pairs}
+    assert "draft-vs-model-a" not in slugs and "draft-vs-model-b" not in slugs
+    assert not any("gone" in slug for slug in slugs)
+    assert "model-a-vs-scheduled" in slugs
+
+
+def test_related_pairs_rank_a_model_by_its_cheapest_offering():
+    a = make_priced_model("model-a", "5", "5")
+    b = LLMModelFactory(slug="model-b")
+    make_priced_model("far", "100", "100")
+    # "cheap-elsewhere" has a $6 offering near A, but also a $1 one, its real price.
+    cheap = make_priced_model("cheap-elsewhere", "6", "6")
+    OfferingFactory(model=cheap, input_price=Decimal(1), output_price=Decimal(1))
+    make_priced_model("near", "5.5", "5.5")
+
+    pairs = related_pairs(model_a=a, model_b=b, price_a=Decimal(5), price_b=None)
+
+    slugs = [pair.slug for pair in pairs]
+    assert slugs.index("model-a-vs-near") < slugs.index("cheap-elsewhere-vs-model-a")
+    assert slugs.index("cheap-elsewhere-vs-model-a") < slugs.index("far-vs-model-a")
+
+
+def test_every_catalog_write_shows_in_the_next_build(reference_pair):
+    mini, grok = reference_pair
+    offering = mini.offerings.get(provider__slug="openai")
+    offering.input_price = Decimal("2.00")
+    offering.save()
+    data = comparison_build(model_a=mini, model_b=grok, today=TODAY).as_dict()
+    assert data["models"][0]["reference_offering"]["provider"] == "openrouter"
+    assert data["models"][0]["reference_offering"]["input_price"] == "0.40"
