@@ -1,0 +1,482 @@
+"""Each rule of comparison-rules.md, checked on plain facts (no database needed)."""
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from comparisons.derivation import (
+    CuratedFacts,
+    FAQEntry,
+    ModelFacts,
+    ReviewFacts,
+    ScoreFacts,
+    comparison_derive,
+    reference_offering,
+)
+from tests.comparisons.reference_pair import GPT_41_MINI, GROK_4_20, TODAY, offering
+
+W = Decimal("0.7")
+
+
+def derive(a: ModelFacts, b: ModelFacts, **options):
+    options.setdefault("today", TODAY)
+    return comparison_derive(model_a=a, model_b=b, **options)
+
+
+def model(slug: str, *offerings, **fields) -> ModelFacts:
+    fields.setdefault("name", slug.upper())
+    fields.setdefault("vendor_slug", "vendor")
+    fields.setdefault("vendor_name", "Vendor")
+    return ModelFacts(slug=slug, offerings=tuple(offerings), **fields)
+
+
+def score(slug: str, value: str, *, unit: str = "%", higher_is_better: bool = True):
+    return ScoreFacts(
+        benchmark_slug=slug,
+        benchmark_name=slug.title(),
+        value=Decimal(value),
+        unit=unit,
+        higher_is_better=higher_is_better,
+        source_url=f"https://bench.example.com/{slug}",
+    )
+
+
+def all_text(comparison) -> str:
+    parts = [comparison.intro, comparison.verdict, comparison.description]
+    parts += comparison.deep_dive
+    for side in comparison.sides:
+        parts += side.choose
+    for entry in comparison.faq:
+        parts += [entry.question, entry.answer]
+    return "\n".join(parts)
+
+
+# --- The reference pair ----------------------------------------------------------------
+
+
+def test_reference_pair_price_facts_match_the_spec():
+    comparison = derive(GPT_41_MINI, GROK_4_20)
+    price = comparison.as_dict()["facts"]["price"]
+    assert price["input"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 68,
+        "ratio": 3.1,
+    }
+    assert price["output"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 36,
+        "ratio": 1.6,
+    }
+    assert price["blended"] == {
+        "cheaper": "gpt-4-1-mini",
+        "saving_percent": 53,
+        "ratio": 2.1,
+        "difference": "0.865",
+    }
+
+
+def test_reference_pair_says_68_percent_cheaper_never_213():
+    comparison = derive(GPT_41_MINI, GROK_4_20)
+    assert comparison.prices["input"].saving_text == "68% cheaper"
+    assert comparison.prices["input"].ratio_text == "3.1× the price"
+    text = all_text(comparison)
+    assert "68% cheaper" in text
+    assert "213" not in text
+
+
+def test_reference_pair_grok_leads_swe_bench_verified_by_53_1():
+    data = derive(GPT_41_MINI, GROK_4_20).as_dict()["facts"]
+    assert data["benchmarks"] == [
+        {
+            "benchmark": "swe-bench-verified",
+            "unit": "%",
+            "values": {"gpt-4-1-mini": 23.6, "grok-4-20": 76.7},
+            "leader": "grok-4-20",
+            "gap": 53.1,
+        }
+    ]
+    assert data["largest_gap"] == {
+        "benchmark": "swe-bench-verified",
+        "leader": "grok-4-20",
+        "gap": 53.1,
+    }
+
+
+def test_gpt_41_mini_is_never_called_a_reasoning_model():
+    comparison = derive(GPT_41_MINI, GROK_4_20)
+    text = all_text(comparison)
+    assert "reasoning model" not in text
+    mini_choose = " ".join(comparison.side("gpt-4-1-mini").choose).lower()
+    assert "reasoning" not in mini_choose
+    assert "coding" not in mini_choose  # Grok leads the coding benchmark
+    assert any("Reasoning mode" in line for line in comparison.side("grok-4-20").choose)
+
+
+def test_reference_pair_page_facts():
+    comparison = derive(GROK_4_20, GPT_41_MINI)
+    assert comparison.slug == "gpt-4-1-mini-vs-grok-4-20"
+    assert comparison.title == "GPT-4.1 Mini vs Grok 4.20"
+    assert comparison.larger_context == "grok-4-20"
+    assert comparison.newer_release == "grok-4-20"
+    assert comparison.a.provider_count == 3 and comparison.b.provider_count == 2
+    assert comparison.shared_providers == ("openrouter",)
+    assert comparison.last_reviewed == date(2026, 5, 14)
+    assert comparison.is_indexable
+    assert comparison.a.reference.provider_slug == "openai"  # tie on price: slug order
+    assert comparison.a.reference.blended_display.text == "$0.76"
+    assert "$0.865" in comparison.deep_dive[2]
+
+
+def test_as_dict_is_json_and_has_exactly_the_api_keys():
+    data = json.loads(json.dumps(derive(GPT_41_MINI, GROK_4_20).as_dict()))
+    assert list(data) == [
+        "slug",
+        "models",
+        "intro",
+        "verdict",
+        "facts",
+        "choose",
+        "faq",
+        "related",
+        "last_reviewed",
+        "updated_at",
+    ]
+    assert list(data["facts"]) == [
+        "blend_input_weight",
+        "price",
+        "context_window",
+        "release_date",
+        "capabilities",
+        "benchmarks",
+        "largest_gap",
+        "providers",
+    ]
+    assert data["facts"]["blend_input_weight"] == 0.7
+    assert [c["name"] for c in data["facts"]["capabilities"]] == [
+        "vision",
+        "multimodal",
+        "reasoning",
+        "function_calling",
+        "tool_use",
+        "structured_outputs",
+        "code_execution",
+    ]
+
+
+# --- Prices ----------------------------------------------------------------------------
+
+
+def test_reference_offering_is_the_lowest_blended_available_offering():
+    facts = model(
+        "m",
+        offering("gone", "0.01", "0.01", is_available=False),
+        offering("unpriced", "0.01", None),
+        offering("dear", "1", "1"),
+        offering("cheap", "0.5", "1"),
+    )
+    assert reference_offering(facts, W).provider_slug == "cheap"
+
+
+def test_reference_offering_ties_go_to_lower_input_then_provider_slug():
+    # Both blend to 1.0 at 70/30; "b-low-input" has the lower input price.
+    facts = model(
+        "m", offering("a-high-input", "1.3", "0.3"), offering("b-low-input", "1", "1")
+    )
+    assert reference_offering(facts, W).provider_slug == "b-low-input"
+    same = model("m", offering("zeta", "1", "1"), offering("alpha", "1", "1"))
+    assert reference_offering(same, W).provider_slug == "alpha"
+
+
+def test_equal_prices_are_a_tie_with_no_claim():
+    a = model("a", offering("p", "1", "2"))
+    b = model("b", offering("q", "1", "3"))
+    comparison = derive(a, b)
+    assert comparison.prices["input"].cheaper is None
+    assert comparison.prices["input"].saving_percent is None
+    assert comparison.prices["output"].cheaper == "a"
+
+
+def test_unknown_price_makes_no_claim_and_the_verdict_rests_on_other_facts():
+    a = model("a", context_window=1000)
+    b = model("b", offering("q", "1", "3"), context_window=2000)
+    comparison = derive(a, b)
+    for kind in ("input", "output", "blended"):
+        assert comparison.as_dict()["facts"]["price"][kind]["cheaper"] is None
+    assert "cheaper" not in comparison.verdict
+    assert "larger context window" in comparison.verdict
+    assert not any(e.question.startswith("Which is cheaper") for e in comparison.faq)
+
+
+def test_zero_price_is_free_with_saving_100_and_no_ratio():
+    a = model("a", offering("p", "0", "0"))
+    b = model("b", offering("q", "1", "2"))
+    claim = derive(a, b).prices["blended"]
+    assert claim.cheaper == "a"
+    assert claim.saving_percent == 100
+    assert claim.ratio is None
+    assert claim.is_free
+    assert claim.saving_text == "free"
+    comparison = derive(a, b)
+    assert comparison.a.reference.input_display.text == "Free"
+    assert "100%" not in all_text(comparison)
+
+
+def test_saving_rounds_half_up_on_exact_decimals():
+    # (2 - 1.99) / 2 = 0.5% exactly: half up gives 1, never 0 (banker's) or float noise.
+    a = model("a", offering("p", "1.99", "1.99"))
+    b = model("b", offering("q", "2", "2"))
+    assert derive(a, b).prices["input"].saving_percent == 1
+
+
+def test_blend_weight_is_an_argument():
+    a = model("a", offering("p", "1", "3"))
+    b = model("b", offering("q", "2", "1"))
+    assert (
+        derive(a, b, blend_input_weight=Decimal("0.7")).prices["blended"].cheaper == "a"
+    )
+    even = derive(a, b, blend_input_weight=Decimal("0.5"))
+    assert even.prices["blended"].cheaper == "b"
+    assert even.as_dict()["facts"]["blend_input_weight"] == 0.5
+    assert even.blend_text == "50/50 input/output"
+
+
+def test_price_unchecked_for_over_90_days_is_marked():
+    a = model(
+        "a",
+        offering("fresh", "1", "1", checked_on=TODAY - timedelta(days=90)),
+        offering("old", "2", "2", checked_on=TODAY - timedelta(days=91)),
+        offering("never", "3", "3", checked_on=None),
+    )
+    rows = {row.provider_slug: row for row in derive(a, model("b")).a.price_rows}
+    assert not rows["fresh"].is_stale
+    assert rows["old"].is_stale
+    assert rows["never"].is_stale
+    assert rows["never"].checked_display.text == "—"
+
+
+# --- Context, dates --------------------------------------------------------------------
+
+
+def test_larger_context_is_strict():
+    assert (
+        derive(
+            model("a", context_window=5), model("b", context_window=5)
+        ).larger_context
+        is None
+    )
+    assert (
+        derive(
+            model("a", context_window=6), model("b", context_window=5)
+        ).larger_context
+        == "a"
+    )
+    assert derive(model("a"), model("b", context_window=5)).larger_context is None
+
+
+def test_release_dates_compare_by_day_or_by_month():
+    def newer(x, y):
+        return derive(
+            model("a", release_date=x), model("b", release_date=y)
+        ).newer_release
+
+    assert newer("2025-01-02", "2025-01-01") == "a"
+    assert newer("2025-01", "2025-01-31") is None  # same month: a tie
+    assert newer("2025-02", "2025-01-31") == "a"
+    assert newer("2025-01", "2025-01") is None
+    assert newer(None, "2025-01") is None
+
+
+# --- Capabilities ----------------------------------------------------------------------
+
+
+def test_unknown_capability_is_never_argued_as_no():
+    a = model("a", vision=True, reasoning=True)
+    b = model("b", vision=None, reasoning=False)
+    comparison = derive(a, b)
+    rows = {row.key: row for row in comparison.capabilities}
+    assert rows["vision"].has_it is None
+    assert rows["reasoning"].has_it == "a"
+    assert rows["vision"].displays["b"].text == "—"
+    assert rows["vision"].displays["b"].label == "unknown"
+    assert not any(
+        e.question.startswith("Can A or B understand images") for e in comparison.faq
+    )
+
+
+# --- Benchmarks ------------------------------------------------------------------------
+
+
+def test_benchmark_leader_follows_higher_is_better():
+    a = model("a", scores=(score("latency", "2", unit="s", higher_is_better=False),))
+    b = model("b", scores=(score("latency", "3", unit="s", higher_is_better=False),))
+    row = derive(a, b).benchmarks[0]
+    assert row.leader == "a"
+    assert row.gap == Decimal("1.0")
+
+
+def test_equal_scores_tie_with_gap_zero():
+    a = model("a", scores=(score("x", "50"),))
+    b = model("b", scores=(score("x", "50.00"),))
+    row = derive(a, b).benchmarks[0]
+    assert row.leader is None
+    assert row.gap == Decimal("0.0")
+    assert derive(a, b).largest_gap is None
+
+
+def test_largest_gap_counts_only_percent_benchmarks_and_ties_go_to_slug_order():
+    a = model(
+        "a",
+        scores=(score("elo", "1000", unit="elo"), score("zz", "10"), score("aa", "90")),
+    )
+    b = model(
+        "b",
+        scores=(score("elo", "1400", unit="elo"), score("zz", "20"), score("aa", "80")),
+    )
+    gap = derive(a, b).largest_gap
+    assert gap.benchmark == "aa"
+    assert gap.leader == "a"
+    assert gap.gap == Decimal("10.0")
+
+
+def test_single_sided_benchmark_is_listed_without_a_claim():
+    a = model("a", scores=(score("only-a", "70"),))
+    b = model("b")
+    comparison = derive(a, b)
+    (entry,) = comparison.as_dict()["facts"]["benchmarks"]
+    assert entry == {
+        "benchmark": "only-a",
+        "unit": "%",
+        "values": {"a": 70.0, "b": None},
+        "leader": None,
+        "gap": None,
+    }
+    assert comparison.benchmarks[0].displays["b"].text == "—"
+    assert not comparison.a.advantages
+
+
+# --- Providers -------------------------------------------------------------------------
+
+
+def test_provider_counts_are_distinct_available_providers_and_shared_in_slug_order():
+    a = model(
+        "a",
+        offering("zeta", "1", "1"),
+        offering("alpha", None, None),
+        offering("gone", "1", "1", is_available=False),
+    )
+    b = model("b", offering("alpha", "1", "1"), offering("zeta", "2", "2"))
+    comparison = derive(a, b)
+    assert comparison.a.provider_count == 2
+    assert comparison.shared_providers == ("alpha", "zeta")
+
+
+# --- Verdict, choose, intro, FAQ ---------------------------------------------------------
+
+
+def test_pricier_model_with_no_advantage_gets_a_verdict_saying_so():
+    a = model("a", offering("p", "1", "1"), context_window=10)
+    b = model("b", offering("p", "2", "2"), context_window=5)
+    comparison = derive(a, b)
+    assert comparison.verdict.startswith("A is the cheaper model")
+    assert "shows nothing B offers" in comparison.verdict
+    assert comparison.b.choose == ("This catalog shows no advantage of B over A.",)
+    assert not comparison.b.has_advantages
+
+
+def test_choose_lists_only_real_advantages():
+    a = model("a", open_weights=True, vision=True, knowledge_cutoff="2025-03")
+    b = model("b", open_weights=False, vision=False, knowledge_cutoff="2025-01-15")
+    comparison = derive(a, b)
+    kinds = [adv.kind for adv in comparison.a.advantages]
+    assert kinds == ["cutoff", "capability:vision", "open_weights"]
+    assert len(comparison.a.choose) == 3
+
+
+def test_curated_intro_verdict_and_faq_override_and_lead():
+    curated = CuratedFacts(
+        intro="Editors' intro.",
+        verdict="Editors' verdict.",
+        is_featured=True,
+        faq=(FAQEntry("Curated?", "Yes.", is_markdown=True),),
+    )
+    comparison = derive(GPT_41_MINI, GROK_4_20, curated=curated)
+    assert comparison.intro == "Editors' intro." and comparison.intro_is_curated
+    assert comparison.verdict == "Editors' verdict." and comparison.verdict_is_curated
+    assert comparison.faq[0].question == "Curated?"
+    assert len(comparison.faq) > 1
+
+
+def test_faq_asks_only_what_the_data_answers():
+    bare = derive(model("a"), model("b"))
+    assert bare.faq == ()
+    full = derive(GPT_41_MINI, GROK_4_20)
+    questions = [entry.question for entry in full.faq]
+    assert questions[0].startswith("Which has a larger context window")
+    assert any(q.startswith("Which is cheaper") for q in questions)
+    assert any("SWE-bench Verified" in q for q in questions)
+    assert questions[-1].startswith("Which is newer")
+    cheaper = next(e for e in full.faq if e.question.startswith("Which is cheaper"))
+    assert "at OpenAI" in cheaper.answer and "at OpenRouter" in cheaper.answer
+
+
+def test_intro_names_vendors_years_context_and_largest_gap():
+    intro = derive(GPT_41_MINI, GROK_4_20).intro
+    for fact in ("OpenAI", "xAI", "2025", "2026", "1M", "2M", "53.1 points"):
+        assert fact in intro
+
+
+# --- Freshness and indexing --------------------------------------------------------------
+
+
+def test_last_reviewed_is_the_older_of_the_two_latest_reviews():
+    a = replace(
+        GPT_41_MINI,
+        reviews=(ReviewFacts(date(2026, 1, 1)), ReviewFacts(date(2026, 6, 1))),
+    )
+    b = replace(GROK_4_20, reviews=(ReviewFacts(date(2026, 5, 1)),))
+    comparison = derive(a, b)
+    assert comparison.last_reviewed == date(2026, 5, 1)
+    assert comparison.is_fully_reviewed
+
+
+def test_pair_with_an_unreviewed_model_is_not_fully_reviewed():
+    comparison = derive(replace(GPT_41_MINI, reviews=()), GROK_4_20)
+    assert comparison.last_reviewed is None
+    assert not comparison.is_fully_reviewed
+    assert comparison.as_dict()["last_reviewed"] is None
+
+
+def test_review_older_than_the_setting_is_stale():
+    reviewed = date(2026, 5, 14)
+    assert not derive(
+        GPT_41_MINI, GROK_4_20, today=reviewed + timedelta(days=180)
+    ).is_review_stale
+    assert derive(
+        GPT_41_MINI, GROK_4_20, today=reviewed + timedelta(days=181)
+    ).is_review_stale
+    assert derive(
+        GPT_41_MINI,
+        GROK_4_20,
+        today=reviewed + timedelta(days=31),
+        review_stale_days=30,
+    ).is_review_stale
+
+
+def test_sources_hold_review_and_score_sources_once_each():
+    urls = [source.url for source in derive(GPT_41_MINI, GROK_4_20).sources]
+    assert len(urls) == len(set(urls))
+    assert "https://openai.com/index/gpt-4-1/" in urls
+    assert "https://openrouter.ai/x-ai/grok-4.20" in urls
+
+
+def test_thin_pairs_and_retired_models_are_not_indexed():
+    unpriced = replace(GPT_41_MINI, offerings=())
+    assert derive(unpriced, GROK_4_20).is_indexable  # a shared benchmark carries it
+    assert not derive(replace(unpriced, scores=()), GROK_4_20).is_indexable
+    assert not derive(replace(GPT_41_MINI, lifecycle="retired"), GROK_4_20).is_indexable
+    assert not derive(replace(GPT_41_MINI, is_published=False), GROK_4_20).is_indexable
+
+
+def test_argument_order_does_not_matter():
+    assert derive(GPT_41_MINI, GROK_4_20) == derive(GROK_4_20, GPT_41_MINI)
