@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalog",
     "comparisons",
 ]
@@ -232,9 +234,38 @@ LOGGING = {
 # --- REST framework ----------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 
+# The partner API (config/api.py, issue 4): partner keys, a per-key rate counted
+# in the shared cache, cursor pages and {"detail", "code"} errors everywhere.
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.HasPartnerKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.PartnerRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.PartnerCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests a partner key may make when the key has no rate of its own.
+VERSUS_API_DEFAULT_RATE = os.environ.get("VERSUS_API_DEFAULT_RATE", "1000/hour")
+
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# The schema and its docs are public (no key) and self-hosted (sidecar assets).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Versus partner API",
+    "DESCRIPTION": "The catalog and comparisons of Versus, read-only. "
+    "Send your key as `Authorization: Api-Key <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Versus ------------------------------------------------------------------------

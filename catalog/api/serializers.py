@@ -1,0 +1,347 @@
+"""The partner feed's catalog objects: explicit fields, a contract pinned in tests/api/."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from catalog.models import Benchmark, LLMModel, Offering, Provider, Vendor
+
+PRICE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d+(\.\d+)?$",
+    "nullable": True,
+    "description": "US dollars per million tokens, as a decimal string; null if unknown.",
+    "example": "0.40",
+}
+
+
+def price_text(value: Decimal | None) -> str | None:
+    """A price with the digits it needs and at least two decimals if any: 12, 0.40, 0.075."""
+    if value is None:
+        return None
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value():f}"
+    text = f"{value:f}"
+    return text + "0" if len(text.split(".")[1]) == 1 else text
+
+
+def absolute_url(request, path: str) -> str:
+    """An absolute address on the public site (SITE_URL, else the request's host)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+@extend_schema_field(PRICE_SCHEMA)
+class PriceField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return price_text(value)
+
+
+@extend_schema_field({"type": "number", "description": "In the benchmark's unit."})
+class ScoreValueField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return float(value)
+
+
+class LinksMixin(serializers.Serializer):
+    """`url` is the reader's page on the site, `api_url` this object in the API."""
+
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    api_view_name = ""
+
+    def get_url(self, obj) -> str:
+        return absolute_url(self.context["request"], obj.get_absolute_url())
+
+    def get_api_url(self, obj) -> str:
+        request = self.context["request"]
+        return absolute_url(request, reverse(self.api_view_name, args=[obj.slug]))
+
+
+class VendorSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:vendor-detail"
+    updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
+
+    class Meta:
+        model = Vendor
+        fields = (
+            "slug",
+            "name",
+            "website",
+            "description",
+            "url",
+            "api_url",
+            "updated_at",
+        )
+
+
+class ModelLinkSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:model-detail"
+
+    class Meta:
+        model = LLMModel
+        fields = ("slug", "name", "url", "api_url")
+
+
+class VendorDetailSerializer(VendorSerializer):
+    models = ModelLinkSerializer(source="published_models", many=True, read_only=True)
+
+    class Meta(VendorSerializer.Meta):
+        fields = (*VendorSerializer.Meta.fields, "models")
+
+
+class ProviderSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:provider-detail"
+    updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
+
+    class Meta:
+        model = Provider
+        fields = (
+            "slug",
+            "name",
+            "website",
+            "description",
+            "url",
+            "api_url",
+            "updated_at",
+        )
+
+
+class ProviderOfferingSerializer(serializers.ModelSerializer):
+    model = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    model_name = serializers.CharField(source="model.name", read_only=True)
+    input_price = PriceField()
+    output_price = PriceField()
+    available = serializers.BooleanField(source="is_available", read_only=True)
+
+    class Meta:
+        model = Offering
+        fields = (
+            "model",
+            "model_name",
+            "provider_model_id",
+            "input_price",
+            "output_price",
+            "available",
+            "checked_on",
+            "updated_at",
+        )
+
+
+class ProviderDetailSerializer(ProviderSerializer):
+    offerings = ProviderOfferingSerializer(
+        source="published_offerings", many=True, read_only=True
+    )
+
+    class Meta(ProviderSerializer.Meta):
+        fields = (*ProviderSerializer.Meta.fields, "offerings")
+
+
+class BenchmarkSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:benchmark-detail"
+    website = serializers.URLField(source="url", read_only=True)
+    updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
+
+    class Meta:
+        model = Benchmark
+        fields = (
+            "slug",
+            "name",
+            "unit",
+            "higher_is_better",
+            "website",
+            "description",
+            "url",
+            "api_url",
+            "updated_at",
+        )
+
+
+class LeaderboardEntrySerializer(serializers.Serializer):
+    rank = serializers.IntegerField(
+        read_only=True, help_text="1 is the best; equal values share a rank."
+    )
+    model = serializers.CharField(source="score.model.slug", read_only=True)
+    model_name = serializers.CharField(source="score.model.name", read_only=True)
+    vendor = serializers.CharField(source="score.model.vendor.slug", read_only=True)
+    value = ScoreValueField(source="score.value")
+    verified = serializers.BooleanField(source="score.is_verified", read_only=True)
+    source_url = serializers.CharField(source="score.source_url", read_only=True)
+    measured_on = serializers.DateField(source="score.measured_on", read_only=True)
+
+
+class BenchmarkDetailSerializer(BenchmarkSerializer):
+    leaderboard = LeaderboardEntrySerializer(many=True, read_only=True)
+
+    class Meta(BenchmarkSerializer.Meta):
+        fields = (*BenchmarkSerializer.Meta.fields, "leaderboard")
+
+
+class ModalitiesSerializer(serializers.Serializer):
+    input = serializers.ListField(
+        child=serializers.CharField(), source="input_modalities", read_only=True
+    )
+    output = serializers.ListField(
+        child=serializers.CharField(), source="output_modalities", read_only=True
+    )
+
+
+class CapabilitiesSerializer(serializers.Serializer):
+    """Seven flags in the catalog's order: true, false or null (unknown)."""
+
+    vision = serializers.BooleanField(allow_null=True, read_only=True)
+    multimodal = serializers.BooleanField(allow_null=True, read_only=True)
+    reasoning = serializers.BooleanField(allow_null=True, read_only=True)
+    function_calling = serializers.BooleanField(allow_null=True, read_only=True)
+    tool_use = serializers.BooleanField(allow_null=True, read_only=True)
+    structured_outputs = serializers.BooleanField(allow_null=True, read_only=True)
+    code_execution = serializers.BooleanField(allow_null=True, read_only=True)
+
+
+class LLMModelSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:model-detail"
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    release_date = serializers.SerializerMethodField()
+    knowledge_cutoff = serializers.SerializerMethodField()
+    parameters_billions = serializers.SerializerMethodField()
+    architecture = serializers.SerializerMethodField()
+    license = serializers.SerializerMethodField()
+    modalities = ModalitiesSerializer(source="*", read_only=True)
+    capabilities = CapabilitiesSerializer(source="*", read_only=True)
+    updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
+
+    class Meta:
+        model = LLMModel
+        fields = (
+            "slug",
+            "name",
+            "vendor",
+            "release_date",
+            "knowledge_cutoff",
+            "context_window",
+            "max_output_tokens",
+            "parameters_billions",
+            "architecture",
+            "license",
+            "open_weights",
+            "modalities",
+            "capabilities",
+            "lifecycle",
+            "deprecation_date",
+            "url",
+            "api_url",
+            "updated_at",
+        )
+
+    # Empty text means unknown in the catalog; the feed says null, as the export does.
+    def get_release_date(self, obj) -> str | None:
+        """YYYY-MM-DD, or YYYY-MM where only the month is known."""
+        return obj.release_date or None
+
+    def get_knowledge_cutoff(self, obj) -> str | None:
+        """YYYY-MM-DD, or YYYY-MM where only the month is known."""
+        return obj.knowledge_cutoff or None
+
+    def get_parameters_billions(self, obj) -> float | None:
+        value = obj.parameters_billions
+        return None if value is None else float(value)
+
+    def get_architecture(self, obj) -> str | None:
+        return obj.architecture or None
+
+    def get_license(self, obj) -> str | None:
+        return obj.license or None
+
+
+class TierSerializer(serializers.Serializer):
+    above_tokens = serializers.IntegerField(read_only=True)
+    input_price = PriceField()
+    output_price = PriceField()
+
+
+class PricePointSerializer(serializers.Serializer):
+    until = serializers.DateField(
+        read_only=True, help_text="The last day this price applied."
+    )
+    input_price = PriceField()
+    output_price = PriceField()
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    input_price = PriceField()
+    output_price = PriceField()
+    cached_input_price = PriceField()
+    cache_write_price = PriceField()
+    tiers = TierSerializer(many=True, read_only=True)
+    available = serializers.BooleanField(source="is_available", read_only=True)
+    price_history = PricePointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Offering
+        fields = (
+            "provider",
+            "provider_name",
+            "provider_model_id",
+            "input_price",
+            "output_price",
+            "cached_input_price",
+            "cache_write_price",
+            "tiers",
+            "context_window",
+            "available",
+            "url",
+            "source_url",
+            "checked_on",
+            "price_history",
+            "updated_at",
+        )
+
+
+class ScoreSerializer(serializers.Serializer):
+    benchmark = serializers.CharField(source="benchmark.slug", read_only=True)
+    benchmark_name = serializers.CharField(source="benchmark.name", read_only=True)
+    unit = serializers.CharField(source="benchmark.unit", read_only=True)
+    value = ScoreValueField()
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+    source_url = serializers.CharField(read_only=True)
+    measured_on = serializers.DateField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    reviewed_on = serializers.DateField(read_only=True)
+    reviewer = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True, help_text="Markdown.")
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class LLMModelDetailSerializer(LLMModelSerializer):
+    offerings = OfferingSerializer(many=True, read_only=True)
+    scores = ScoreSerializer(many=True, read_only=True)
+    reviews = ReviewSerializer(many=True, read_only=True)
+
+    class Meta(LLMModelSerializer.Meta):
+        fields = (
+            *LLMModelSerializer.Meta.fields,
+            "description",
+            "offerings",
+            "scores",
+            "reviews",
+        )

@@ -1,0 +1,52 @@
+"""The partner API: one versioned router (/api/v1/), its schema and its docs.
+
+Mounted at /api/ by config/urls.py. Anything else under /api/ answers a JSON 404.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from catalog.api.views import (
+    BenchmarkViewSet,
+    ExportViewSet,
+    LLMModelViewSet,
+    ProviderViewSet,
+    VendorViewSet,
+)
+from comparisons.api.views import ComparisonViewSet
+from config.api_views import api_not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("benchmarks", BenchmarkViewSet, basename="benchmark")
+router.register("models", LLMModelViewSet, basename="model")
+router.register("comparisons", ComparisonViewSet, basename="comparison")
+router.register("export", ExportViewSet, basename="export")
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from our own static files (drf-spectacular-sidecar), no key needed."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Swagger UI sets inline styles on its elements; scripts stay 'self' only.
+        response["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+            "base-uri 'self'; frame-ancestors 'none'"
+        )
+        return response
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", api_not_found),
+]
