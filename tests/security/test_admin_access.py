@@ -1,0 +1,172 @@
+"""Nobody gets into the admin uninvited, and editors get only content (issue 7)."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from catalog.models import PartnerKey
+from config.security import LOGIN_LOCKED_MESSAGE
+from tests.security.conftest import admin_urls
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+ACCOUNT_PAGES = ("auth_user", "auth_group", "catalog_partnerkey")
+
+
+def sign_in(client, username="editor", password=PASSWORD, address="203.0.113.7"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def is_signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- Every admin view requires sign-in ------------------------------------------
+
+
+def test_every_admin_page_sends_anonymous_visitors_to_sign_in(client, small_catalog):
+    urls = admin_urls()
+    login = reverse("admin:login")
+
+    assert len(urls) > 20
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FOUND, url
+        assert response["Location"].startswith(login), url
+
+
+def test_admin_refuses_a_signed_in_reader_who_is_not_staff(client, small_catalog):
+    User.objects.create_user("reader", password=PASSWORD)
+    client.force_login(User.objects.get(username="reader"))
+
+    response = client.get(reverse("admin:catalog_llmmodel_changelist"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- Editors: content only -------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ACCOUNT_PAGES)
+def test_editors_cannot_see_or_add_users_groups_or_partner_keys(client, editor, page):
+    client.force_login(editor)
+
+    for view in ("changelist", "add"):
+        response = client.get(reverse(f"admin:{page}_{view}"))
+        assert response.status_code == HTTPStatus.FORBIDDEN, f"{page}_{view}"
+
+
+def test_editors_do_not_see_account_sections_on_the_admin_index(client, editor):
+    client.force_login(editor)
+
+    content = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("admin:catalog_llmmodel_changelist") in content
+    for page in ACCOUNT_PAGES:
+        assert reverse(f"admin:{page}_changelist") not in content
+
+
+def test_an_editor_given_the_right_can_manage_partner_keys(client, editor):
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="catalog", codename__endswith="_partnerkey"
+        )
+    )
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:catalog_partnerkey_changelist"))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_editors_can_edit_the_catalog(client, editor, small_catalog):
+    client.force_login(editor)
+
+    for page in ("llmmodel", "vendor", "offering", "review"):
+        response = client.get(reverse(f"admin:catalog_{page}_changelist"))
+        assert response.status_code == HTTPStatus.OK, page
+
+
+# --- Sign-in guessing is rate-limited --------------------------------------------
+
+
+def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(
+    client, editor
+):
+    for _ in range(5):
+        response = sign_in(client, password="guess")
+        assert response.status_code == HTTPStatus.OK  # the form again, with its error
+
+    response = sign_in(client)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert int(response["Retry-After"]) > 0
+    assert LOGIN_LOCKED_MESSAGE.format(minutes=15) in response.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_lockout_is_per_username_and_address(client, editor):
+    User.objects.create_user("colleague", password=PASSWORD, is_staff=True)
+    for _ in range(5):
+        sign_in(client, password="guess")
+
+    assert sign_in(client, "colleague").status_code == HTTPStatus.FOUND
+    client.logout()
+    assert sign_in(client, address="198.51.100.9").status_code == HTTPStatus.FOUND
+
+
+def test_username_case_does_not_dodge_the_lockout(client, editor):
+    for _ in range(5):
+        sign_in(client, username="EDITOR", password="guess")
+
+    assert sign_in(client).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_one_address_guessing_many_usernames_is_stopped(client, editor, settings):
+    settings.VERSUS_LOGIN_FAILURES_PER_ADDRESS = 10
+    for number in range(10):
+        sign_in(client, username=f"user{number}", password="guess")
+
+    assert sign_in(client).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_successful_sign_in_clears_earlier_failures(client, editor):
+    for _ in range(4):
+        sign_in(client, password="guess")
+    assert sign_in(client).status_code == HTTPStatus.FOUND
+    client.logout()
+
+    for _ in range(4):
+        sign_in(client, password="guess")
+
+    assert sign_in(client).status_code == HTTPStatus.FOUND
+
+
+# --- Partner keys ------------------------------------------------------------------
+
+
+def test_partner_keys_are_stored_only_as_a_hash(editor):
+    partner_key, key = PartnerKey.objects.create_key(name="Acme partner")
+
+    stored = PartnerKey.objects.filter(pk=partner_key.pk).values().get()
+
+    assert partner_key.is_valid(key)
+    assert all(key not in str(value) for value in stored.values())
+    assert key.split(".", 1)[1] not in partner_key.hashed_key
+
+
+def test_a_revoked_partner_key_is_no_longer_valid():
+    partner_key, key = PartnerKey.objects.create_key(name="Acme partner")
+
+    partner_key.revoked = True
+    partner_key.save()
+
+    assert not PartnerKey.objects.is_valid(key)
