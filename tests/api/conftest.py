@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.models import LLMModel, PartnerKey, PriceTier
+from catalog.models import ComparisonFAQ, LLMModel, PartnerKey, PriceTier
 from tests.factories import (
     BenchmarkFactory,
+    ComparisonFactory,
     LLMModelFactory,
     OfferingFactory,
     ProviderFactory,
@@ -142,4 +143,15 @@ def catalog(db):
         body="All **good**.",
         sources=["https://platform.openai.com/docs/models"],
     )
-    return {"mini": mini, "grok": grok, "draft": draft, "swe": swe, "openai": openai}
+    curated = ComparisonFactory(
+        model_a=grok,
+        model_b=mini,
+        is_featured=True,
+        intro="Two sizes, two vendors.",
+        verdict="Mini for price, Grok for code.",
+    )
+    ComparisonFAQ.objects.create(
+        comparison=curated, question="Which is cheaper?", answer="GPT-4.1 Mini.", position=1
+    )
+    ComparisonFactory(model_a=mini, model_b=draft, intro="Not yet public.")
+    return {"curated": curated, "mini": mini, "grok": grok, "draft": draft, "swe": swe, "openai": openai}
