@@ -1,31 +1,387 @@
-"""Reader pages for the catalog (placeholders until the reader's site lands)."""
+"""Reader pages for the catalog: the models list, model, vendor, provider, benchmark.
 
+Prices, spec rows and stale marks come from the comparisons derivation (the
+one place the rules live), so a model page and a pair page always agree.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
 
-from catalog.models import Benchmark, LLMModel, Provider, Vendor
+from catalog.models import (
+    CAPABILITY_LABELS,
+    Benchmark,
+    LLMModel,
+    Offering,
+    PricePoint,
+    Provider,
+    Review,
+    Score,
+    Vendor,
+)
+from comparisons import presentation, services
+from comparisons.caching import cached_page
+from comparisons.derivation import ModelFacts, PriceRow
+from comparisons.forms import ModelFilterForm
+from comparisons.pages import breadcrumbs_json_ld, markdown_html, page_meta
+from comparisons.views import is_preview, never_cache_preview
+
+MODELS_PER_PAGE = 50
+PEER_LIMIT = 6
 
 
-def model_list(request: HttpRequest) -> HttpResponse:
-    models = LLMModel.objects.published().select_related("vendor")
-    return render(request, "catalog/model_list.html", {"models": models})
+def _with_facts(models):
+    """Models with everything services.model_facts reads, prefetched."""
+    return models.select_related("vendor").prefetch_related(
+        Prefetch(
+            "offerings",
+            queryset=Offering.objects.select_related("provider")
+            .prefetch_related("tiers")
+            .order_by("provider__slug"),
+        ),
+        Prefetch("scores", queryset=Score.objects.select_related("benchmark")),
+        Prefetch("reviews", queryset=Review.objects.order_by("-reviewed_on", "id")),
+    )
 
 
+@dataclass(frozen=True)
+class ModelRow:
+    """One model in a list: the model and its "from" prices."""
+
+    model: LLMModel
+    facts: ModelFacts
+    reference: PriceRow | None
+    provider_count: int
+
+
+def model_rows(models) -> list[ModelRow]:
+    rows = []
+    for model in models:
+        facts = services.model_facts(model)
+        _, reference = presentation.model_price_rows(facts)
+        rows.append(
+            ModelRow(model, facts, reference, presentation.model_provider_count(facts))
+        )
+    return rows
+
+
+def _sorted_rows(rows: list[ModelRow], sort: str) -> list[ModelRow]:
+    by_name = sorted(rows, key=lambda row: (row.model.name.lower(), row.model.slug))
+    if sort == "price":
+        # Unknown prices last; equal prices keep name order.
+        return sorted(
+            by_name,
+            key=lambda row: (
+                row.reference is None,
+                row.reference and row.reference.blended_price,
+            ),
+        )
+    if sort == "context":
+        return sorted(
+            by_name,
+            key=lambda row: (
+                row.model.context_window is None,
+                -(row.model.context_window or 0),
+            ),
+        )
+    if sort == "release":
+        # Partial dates ("2025-04") sort before full dates of the same month, as
+        # text; newest first and unknown last.
+        known = [row for row in by_name if row.model.release_date]
+        unknown = [row for row in by_name if not row.model.release_date]
+        return (
+            sorted(known, key=lambda row: row.model.release_date, reverse=True)
+            + unknown
+        )
+    return by_name
+
+
+class ModelListView(ListView):
+    template_name = "catalog/model_list.html"
+    paginate_by = MODELS_PER_PAGE
+    context_object_name = "rows"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        vendors = (
+            Vendor.objects.filter(models__in=LLMModel.objects.published())
+            .distinct()
+            .order_by("name")
+        )
+        self.form = ModelFilterForm(
+            request.GET or None,
+            vendor_choices=[(vendor.slug, vendor.name) for vendor in vendors],
+        )
+        self.filters = self.form.valid_filters() if self.form.is_bound else {}
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> list[ModelRow]:
+        models = _with_facts(LLMModel.objects.published())
+        if vendor := self.filters.get("vendor"):
+            models = models.filter(vendor__slug=vendor)
+        for capability in self.filters.get("capability", []):
+            models = models.filter(**{capability: True})
+        if weights := self.filters.get("open_weights"):
+            models = models.filter(open_weights=weights == "yes")
+        return _sorted_rows(model_rows(models), self.filters.get("sort", "name"))
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or non-numeric page shows the last or first page, never a 404.
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        title = "All models"
+        context.update(
+            nav="models",
+            form=self.form,
+            capability_labels=CAPABILITY_LABELS,
+            query_without_page=query.urlencode(),
+            meta=page_meta(
+                self.request,
+                title=title,
+                description=(
+                    "Every language model in our catalog with its cheapest price, "
+                    "context window and release date; filter by vendor and capability."
+                ),
+                path=reverse("catalog:model-list"),
+                # Filtered and sorted variants are the same list: index one.
+                noindex=bool(self.request.GET),
+                json_ld_blocks=(
+                    breadcrumbs_json_ld(
+                        self.request,
+                        [
+                            ("Home", reverse("comparisons:home")),
+                            (title, self.request.path),
+                        ],
+                    ),
+                ),
+            ),
+        )
+        return context
+
+
+model_list = cached_page(ModelListView.as_view())
+
+
+def _price_history(model: LLMModel, facts: ModelFacts, reference: PriceRow | None):
+    """Earlier prices per offering (newest first) and a chart of the reference's."""
+    history = []
+    for offering in model.offerings.all():
+        points = list(offering.price_history.all())
+        if points:
+            history.append((offering, points))
+    chart = None
+    if reference is not None:
+        for offering, points in history:
+            if offering.provider.slug == reference.provider_slug:
+                dated = [(p.until, p.input_price, p.output_price) for p in points]
+                if all(i is not None and o is not None for _, i, o in dated):
+                    dated.append(
+                        (
+                            timezone.localdate(),
+                            reference.input_price,
+                            reference.output_price,
+                        )
+                    )
+                    chart = presentation.price_history_chart(
+                        title=f"{model.name} prices at {reference.provider_name} over time",
+                        points=dated,
+                    )
+    return history, chart
+
+
+@cached_page
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    model = get_object_or_404(LLMModel.objects.published().select_related("vendor"), slug=slug)
-    return render(request, "catalog/model_detail.html", {"model": model})
+    preview = is_preview(request)
+    models = _with_facts(
+        LLMModel.objects.all() if preview else LLMModel.objects.published()
+    )
+    model = get_object_or_404(
+        models.prefetch_related(
+            Prefetch(
+                "offerings__price_history",
+                queryset=PricePoint.objects.order_by("until", "id"),
+            )
+        ),
+        slug=slug,
+    )
+    facts = services.model_facts(model)
+    price_rows, reference = presentation.model_price_rows(facts)
+    history, history_chart = _price_history(model, facts, reference)
+    peers = services.related_pairs(
+        model_a=model,
+        model_b=model,
+        price_a=reference.blended_price if reference else None,
+        price_b=reference.blended_price if reference else None,
+    )[:PEER_LIMIT]
+    reviews = [(review, markdown_html(review.body)) for review in model.reviews.all()]
+    scores = sorted(model.scores.all(), key=lambda score: score.benchmark.name.lower())
+    description = (
+        f"{model.name} by {model.vendor.name}: prices at every provider, context "
+        "window, capabilities, benchmark scores and reviews, with sources."
+    )
+    context = {
+        "nav": "models",
+        "model": model,
+        "facts": facts,
+        "description_html": markdown_html(model.description),
+        "specs": presentation.model_specs(facts),
+        "price_rows": price_rows,
+        "reference": reference,
+        "provider_count": presentation.model_provider_count(facts),
+        "history": history,
+        "history_chart": history_chart,
+        "scores": scores,
+        "reviews": reviews,
+        "peers": peers,
+        "capabilities": [
+            (label, getattr(model, key)) for key, label in CAPABILITY_LABELS.items()
+        ],
+        "is_preview": preview and not model.is_published,
+        "meta": page_meta(
+            request,
+            title=model.name,
+            description=description,
+            path=model.get_absolute_url(),
+            noindex=not model.is_published,
+            json_ld_blocks=(
+                breadcrumbs_json_ld(
+                    request,
+                    [
+                        ("Home", reverse("comparisons:home")),
+                        ("Models", reverse("catalog:model-list")),
+                        (model.name, model.get_absolute_url()),
+                    ],
+                ),
+            ),
+        ),
+    }
+    response = render(request, "catalog/model_detail.html", context)
+    return never_cache_preview(response) if preview else response
 
 
-def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    vendor = get_object_or_404(Vendor, slug=slug)
-    return render(request, "catalog/vendor_detail.html", {"vendor": vendor})
+class PublicDetailMixin:
+    """Detail pages of vendors, providers and benchmarks, with shared metadata."""
+
+    slug_field = "slug"
+    crumb = ""
+    crumb_url_name = "catalog:model-list"
+
+    def meta_description(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["nav"] = "models"
+        context["description_html"] = markdown_html(obj.description)
+        context["meta"] = page_meta(
+            self.request,
+            title=obj.name,
+            description=self.meta_description(),
+            path=obj.get_absolute_url(),
+            json_ld_blocks=(
+                breadcrumbs_json_ld(
+                    self.request,
+                    [
+                        ("Home", reverse("comparisons:home")),
+                        ("Models", reverse("catalog:model-list")),
+                        (obj.name, obj.get_absolute_url()),
+                    ],
+                ),
+            ),
+        )
+        return context
 
 
-def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = get_object_or_404(Provider, slug=slug)
-    return render(request, "catalog/provider_detail.html", {"provider": provider})
+class VendorDetailView(PublicDetailMixin, DetailView):
+    model = Vendor
+    template_name = "catalog/vendor_detail.html"
+
+    def meta_description(self) -> str:
+        return (
+            f"Every {self.object.name} language model we track, with prices and specs."
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        models = _with_facts(LLMModel.objects.published()).filter(vendor=self.object)
+        context["rows"] = _sorted_rows(model_rows(models), "release")
+        return context
 
 
-def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    benchmark = get_object_or_404(Benchmark, slug=slug)
-    return render(request, "catalog/benchmark_detail.html", {"benchmark": benchmark})
+class ProviderDetailView(PublicDetailMixin, DetailView):
+    model = Provider
+    template_name = "catalog/provider_detail.html"
+
+    def meta_description(self) -> str:
+        return f"Language models served by {self.object.name}, with their prices."
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        provider = self.object
+        models = _with_facts(
+            LLMModel.objects.published().filter(offerings__provider=provider)
+        ).order_by("name", "slug")
+        rows = []
+        for model in models:
+            price_rows, _ = presentation.model_price_rows(services.model_facts(model))
+            rows += [
+                (model, row) for row in price_rows if row.provider_slug == provider.slug
+            ]
+        context["offerings"] = rows
+        return context
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    score: Score
+
+
+class BenchmarkDetailView(PublicDetailMixin, DetailView):
+    model = Benchmark
+    template_name = "catalog/benchmark_detail.html"
+
+    def meta_description(self) -> str:
+        return f"Leaderboard of language models on {self.object.name}, with sources."
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        benchmark = self.object
+        order = "-value" if benchmark.higher_is_better else "value"
+        scores = (
+            Score.objects.filter(
+                benchmark=benchmark, model__in=LLMModel.objects.published()
+            )
+            .select_related("model__vendor", "benchmark")
+            .order_by(order, "model__name")
+        )
+        rows = []
+        previous = None
+        for position, score in enumerate(scores, start=1):
+            # Equal scores share a rank (1, 2, 2, 4).
+            rank = (
+                rows[-1].rank
+                if previous is not None and score.value == previous
+                else position
+            )
+            rows.append(LeaderboardRow(rank, score))
+            previous = score.value
+        context["rows"] = rows
+        return context
+
+
+vendor_detail = cached_page(VendorDetailView.as_view())
+provider_detail = cached_page(ProviderDetailView.as_view())
+benchmark_detail = cached_page(BenchmarkDetailView.as_view())

@@ -1,0 +1,220 @@
+"""Charts drawn on the server as inline SVG: readable without JavaScript.
+
+Each chart carries a <title> and a <desc> that state its numbers in words, and
+the page shows the same numbers in a table next to it. Colours come from the
+stylesheet (classes), so the light and dark schemes apply to charts too.
+Values arrive ready-made: numbers to draw and texts to print, nothing is
+derived here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 440
+LABEL_HEIGHT = 22
+BAR_HEIGHT = 16
+BAR_GAP = 4
+GROUP_GAP = 16
+VALUE_ROOM = 96  # room right of the longest bar for its printed value
+LEGEND_HEIGHT = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    value: Decimal | None  # None: unknown, drawn as no bar and the text "—"
+    text: str  # what the bar's label prints, e.g. "$0.40" or "76.7%"
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    label: str
+    a: Bar
+    b: Bar
+    scale_max: Decimal | None = None  # full length; the larger value when None
+
+
+def _svg_open(chart_id: str, height: int, title: str, description: str) -> SafeString:
+    return format_html(
+        '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+    )
+
+
+def _legend(names: tuple[str, str], y: int) -> str:
+    parts = []
+    x = 0
+    for css, name in zip(("bar-a", "bar-b"), names, strict=True):
+        parts.append(
+            format_html(
+                '<rect class="{}" x="{}" y="{}" width="12" height="12" rx="2"/>'
+                '<text x="{}" y="{}">{}</text>',
+                css,
+                x,
+                y,
+                x + 18,
+                y + 11,
+                name,
+            )
+        )
+        x += 26 + min(len(name), 28) * 8
+    return "".join(parts)
+
+
+def _length(value: Decimal, scale_max: Decimal, room: int) -> int:
+    if scale_max <= 0:
+        return 0
+    share = min(max(value / scale_max, Decimal(0)), Decimal(1))
+    # A real but tiny value still shows as a sliver, so it reads as "not zero".
+    return max(int(share * room), 2 if value > 0 else 0)
+
+
+def paired_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    names: tuple[str, str],
+    groups: list[BarGroup],
+) -> SafeString:
+    """Horizontal bars, two per group (model A above model B), values printed."""
+    room = WIDTH - VALUE_ROOM
+    group_height = LABEL_HEIGHT + 2 * BAR_HEIGHT + BAR_GAP + GROUP_GAP
+    height = LEGEND_HEIGHT + group_height * len(groups)
+    body = [_legend(names, 2)]
+    y = LEGEND_HEIGHT
+    for group in groups:
+        known = [bar.value for bar in (group.a, group.b) if bar.value is not None]
+        scale_max = group.scale_max or (max(known) if known else Decimal(0))
+        body.append(format_html('<text x="0" y="{}">{}</text>', y + 15, group.label))
+        bar_y = y + LABEL_HEIGHT
+        for css, bar in (("bar-a", group.a), ("bar-b", group.b)):
+            length = 0 if bar.value is None else _length(bar.value, scale_max, room)
+            if length:
+                body.append(
+                    format_html(
+                        '<rect class="{}" x="0" y="{}" width="{}" height="{}" rx="2"/>',
+                        css,
+                        bar_y,
+                        length,
+                        BAR_HEIGHT,
+                    )
+                )
+            body.append(
+                format_html(
+                    '<text class="{}" x="{}" y="{}">{}</text>',
+                    "muted-text" if bar.value is None else "",
+                    length + 6,
+                    bar_y + BAR_HEIGHT - 3,
+                    bar.text,
+                )
+            )
+            bar_y += BAR_HEIGHT + BAR_GAP
+        y += group_height
+    return mark_safe(
+        _svg_open(chart_id, height, title, description) + "".join(body) + "</svg>"
+    )
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    css: str  # "a" or "b": which colour and dash the line takes
+    # In date order; each value applied from the previous point's date up to its own.
+    points: list[tuple[dt.date, Decimal]]
+
+
+def step_line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    series: list[Series],
+    y_label: str,
+    y_max_text: str,
+) -> SafeString:
+    """Prices over time as step lines, from the first known date to the last."""
+    height = 220
+    left, right, top, bottom = 8, WIDTH - 8, LEGEND_HEIGHT + 22, height - 28
+    dates = [day for line in series for day, _ in line.points]
+    values = [value for line in series for _, value in line.points]
+    first, last = min(dates), max(dates)
+    span = max((last - first).days, 1)
+    top_value = max(values) if values and max(values) > 0 else Decimal(1)
+
+    def x(day: dt.date) -> int:
+        return left + int((day - first).days / span * (right - left))
+
+    def y(value: Decimal) -> int:
+        return bottom - int(value / top_value * (bottom - top))
+
+    body = (
+        [_legend(tuple(line.label for line in series[:2]), 2)]
+        if len(series) == 2
+        else []
+    )
+    body.append(
+        format_html(
+            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            left,
+            bottom,
+            right,
+            bottom,
+            left,
+            top,
+            right,
+            top,
+        )
+    )
+    body.append(
+        format_html(
+            '<text class="muted-text" x="{}" y="{}">{}</text>'
+            '<text class="muted-text" x="{}" y="{}">{}</text>'
+            '<text class="muted-text" x="{}" y="{}" text-anchor="end">{}</text>',
+            left,
+            top - 6,
+            f"{y_label}: up to {y_max_text}",
+            left,
+            height - 8,
+            first.isoformat(),
+            right,
+            height - 8,
+            last.isoformat(),
+        )
+    )
+    for line in series:
+        coords: list[str] = []
+        for index, (day, value) in enumerate(line.points):
+            if index:
+                coords.append(f"{x(line.points[index - 1][0])},{y(value)}")
+            coords.append(f"{x(day)},{y(value)}")
+        body.append(
+            format_html(
+                '<polyline class="line-{}" points="{}"/>', line.css, " ".join(coords)
+            )
+        )
+        for day, value in line.points:
+            body.append(
+                format_html(
+                    '<circle class="dot-{}" cx="{}" cy="{}" r="3.5"/>',
+                    line.css,
+                    x(day),
+                    y(value),
+                )
+            )
+    return mark_safe(
+        _svg_open(chart_id, height, title, description) + "".join(body) + "</svg>"
+    )

@@ -1,0 +1,111 @@
+"""What every reader page shares: absolute URLs and the SEO metadata dict."""
+
+import json
+
+import markdown
+import nh3
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+SITE_NAME = "Versus"
+
+# JSON inside <script> must not be able to close the element or open a
+# comment: the same escapes django.utils.html.json_script uses.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(request: HttpRequest, path: str) -> str:
+    """The public address of a path: SITE_URL when set, else the request's host."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def json_ld(data: dict) -> SafeString:
+    """Structured data, safe to place inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))
+
+
+def breadcrumbs_json_ld(
+    request: HttpRequest, crumbs: list[tuple[str, str]]
+) -> SafeString:
+    """BreadcrumbList for (name, path) pairs, home first."""
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "name": name,
+                    "item": absolute_url(request, path),
+                }
+                for position, (name, path) in enumerate(crumbs, start=1)
+            ],
+        }
+    )
+
+
+def page_meta(
+    request: HttpRequest,
+    *,
+    title: str,
+    description: str,
+    path: str | None = None,
+    noindex: bool = False,
+    og_type: str = "website",
+    json_ld_blocks: tuple[SafeString, ...] = (),
+) -> dict:
+    """The <head> metadata base.html renders: canonical link, robots, Open Graph."""
+    canonical = absolute_url(request, path if path is not None else request.path)
+    return {
+        "canonical": canonical,
+        "robots": "noindex, follow" if noindex else "",
+        "og": {
+            "og:site_name": SITE_NAME,
+            "og:type": og_type,
+            "og:title": title,
+            "og:description": description,
+            "og:url": canonical,
+        },
+        "json_ld": json_ld_blocks,
+    }
+
+
+# Markdown editors write (reviews, curated intros and FAQ answers) may hold
+# any HTML; nh3 keeps only harmless tags and attributes.
+MARKDOWN_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "ul",
+}
+
+
+def markdown_html(text: str) -> SafeString:
+    """Editors' Markdown as sanitized HTML."""
+    html = markdown.markdown(text or "", output_format="html")
+    return mark_safe(
+        nh3.clean(
+            html,
+            tags=MARKDOWN_TAGS,
+            attributes={"a": {"href", "title"}, "abbr": {"title"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
