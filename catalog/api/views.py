@@ -4,7 +4,6 @@ Only published models ever appear, also inside other objects (a provider's
 offerings, a benchmark's leaderboard, a vendor's models, the export).
 """
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import DateTimeField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import StreamingHttpResponse
@@ -16,6 +15,7 @@ from rest_framework import viewsets
 
 from catalog.api import filters, serializers
 from catalog.cache import catalog_version
+from catalog.exporting import catalog_export_chunks
 from catalog.models import (
     Benchmark,
     LLMModel,
@@ -257,20 +257,6 @@ class LLMModelViewSet(CatalogViewSet):
         return filters.model_filter(queryset, self.request)
 
 
-def _chunks(pieces, size: int = 64 * 1024):
-    """Join the encoder's many tiny pieces into writes of about `size` bytes."""
-    buffer, length = [], 0
-    for piece in pieces:
-        data = piece.encode()
-        buffer.append(data)
-        length += len(data)
-        if length >= size:
-            yield b"".join(buffer)
-            buffer, length = [], 0
-    if buffer:
-        yield b"".join(buffer)
-
-
 def catalog_last_modified():
     """The newest updated_at in the published catalog."""
     published = _published_models()
@@ -303,8 +289,6 @@ def catalog_last_modified():
 )
 class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
     def list(self, request, *args, **kwargs):
-        from catalog.exporting import catalog_export
-
         last_modified = catalog_last_modified()
         # The body is streamed, so it is not hashed: the catalog version changes
         # on every catalog write, which is exactly when the export changes.
@@ -316,9 +300,8 @@ class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
         if not_modified is not None:
             not_modified["ETag"] = etag
             return not_modified
-        document = catalog_export(published_only=True)
         response = StreamingHttpResponse(
-            _chunks(DjangoJSONEncoder(ensure_ascii=False).iterencode(document)),
+            (chunk.encode() for chunk in catalog_export_chunks(published_only=True)),
             content_type="application/json",
         )
         response["ETag"] = etag
