@@ -6,14 +6,24 @@ timeout errors, logs them (at most once every LOG_EVERY seconds per process)
 and answers as a miss or a no-op. After a failure the process leaves Redis
 alone for RETRY_AFTER seconds instead of paying a timeout on every call, then
 tries again, so it is back to cached pages within about a second of Redis
-returning. See issue 6.
+returning.
+
+Keys named in TRACKED_KEYS (the catalog version) are read through Redis's
+server-assisted client-side caching: the process keeps the value and Redis
+pushes an invalidation on the same connection the moment any client changes
+the key, so a read costs a poll of that socket instead of a round trip, and an
+edit is still seen by every process at once. See issue 6.
 """
 
+import contextlib
 import logging
+import os
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import ConnectionPool
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -53,6 +63,82 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+class TrackedReads:
+    """Values of a few keys kept in this process until Redis says they changed.
+
+    One dedicated RESP3 connection per process with CLIENT TRACKING on: Redis
+    remembers which keys it read and pushes "invalidate" for a key as soon as
+    any client writes it (or for everything on a flush). Each read first
+    drains pending pushes from the socket without waiting, so it never returns
+    a value Redis has already replaced. Errors close the connection and drop
+    every value; the caller treats them as an outage.
+    """
+
+    def __init__(self, location: str, options: dict) -> None:
+        self._location = location
+        self._options = {**options, "protocol": 3}
+        self._lock = threading.Lock()
+        self._values: dict[bytes, bytes] = {}
+        self._connection = None
+        self._pid = None
+
+    def get(self, redis_key: str) -> bytes | None:
+        key = redis_key.encode()
+        with self._lock:
+            try:
+                connection = self._connect()
+                while connection.can_read(timeout=0):
+                    connection.read_response(push_request=True, timeout=0)
+                if key in self._values:
+                    return self._values[key]
+                connection.send_command("GET", key)
+                value = connection.read_response()
+            except BaseException:
+                self._reset()
+                raise
+            if value is not None:
+                self._values[key] = value
+            return value
+
+    def forget(self, redis_key: str | None = None) -> None:
+        """Drop a value (or all) this process has just written, not waiting for the push."""
+        with self._lock:
+            if redis_key is None:
+                self._values.clear()
+            else:
+                self._values.pop(redis_key.encode(), None)
+
+    def _connect(self):
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        # A forked worker must not share its parent's socket.
+        self._connection, self._values = None, {}
+        pool = ConnectionPool.from_url(self._location, **self._options)
+        connection = pool.make_connection()
+        connection.connect()
+        connection.send_command("CLIENT", "TRACKING", "ON")
+        connection.read_response()
+        connection._parser.set_invalidation_push_handler(self._on_invalidate)
+        self._connection, self._pid = connection, os.getpid()
+        return connection
+
+    def _on_invalidate(self, message) -> None:
+        keys = message[1]
+        if keys is None:
+            self._values.clear()
+        else:
+            for key in keys:
+                self._values.pop(key if isinstance(key, bytes) else key.encode(), None)
+
+    def _reset(self) -> None:
+        self._values.clear()
+        if self._connection is not None:
+            # Already broken: nothing to keep.
+            with contextlib.suppress(Exception):
+                self._connection.disconnect()
+        self._connection = None
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose outages read as misses; settings: RETRY_AFTER, LOG_EVERY."""
 
@@ -60,6 +146,8 @@ class ResilientRedisCache(RedisCache):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self.tracked_keys = frozenset(params.get("TRACKED_KEYS", ()))
+        self._tracked = TrackedReads(self._servers[0], params["OPTIONS"])
         self.retry_after = float(params.get("RETRY_AFTER", 1.0))
         self.log_every = float(params.get("LOG_EVERY", 10.0))
         self._down_until = 0.0
@@ -102,18 +190,33 @@ class ResilientRedisCache(RedisCache):
             self._unlogged += 1
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(key, version)
         return self._call("add", False, super().add, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
+        if key in self.tracked_keys:
+            return self._call("get", default, self._get_tracked, key, default, version)
         return self._call("get", default, super().get, key, default, version)
 
+    def _get_tracked(self, key, default, version):
+        value = self._tracked.get(self.make_and_validate_key(key, version=version))
+        return default if value is None else self._cache._serializer.loads(value)
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(key, version)
         return self._call("set", None, super().set, key, value, timeout, version)
+
+    def _forget(self, key, version=None) -> None:
+        if key is None:
+            self._tracked.forget()
+        elif key in self.tracked_keys:
+            self._tracked.forget(self.make_and_validate_key(key, version=version))
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("touch", False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
+        self._forget(key, version)
         return self._call("delete", False, super().delete, key, version)
 
     def get_many(self, keys, version=None):
@@ -132,12 +235,15 @@ class ResilientRedisCache(RedisCache):
             raise ValueError(f"Key '{key}' not found (cache unavailable).") from error
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(None)
         return self._call(
             "set_many", list(data), super().set_many, data, timeout, version
         )
 
     def delete_many(self, keys, version=None):
+        self._forget(None)
         return self._call("delete_many", None, super().delete_many, keys, version)
 
     def clear(self):
+        self._forget(None)
         return self._call("clear", False, super().clear)

@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # The embedded database is for one local process; don't keep it open.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# An optional PostgreSQL read replica for readers' requests; editors and all
+# writes stay on the primary (config/db_router.py, issue 6).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "config.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------
@@ -146,6 +158,9 @@ if REDIS_URL:
             "BACKEND": "config.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "versus",
+            # Read on every request; kept in each process, and invalidated by
+            # Redis the moment it changes (catalog/cache.py VERSION_KEY).
+            "TRACKED_KEYS": ("catalog-version",),
             "TIMEOUT": 60 * 60 * 24,
         }
     }

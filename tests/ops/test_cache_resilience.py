@@ -34,6 +34,7 @@ def redis_cache(location: str, **params) -> dict:
             "LOCATION": location,
             # Tests in parallel share the Redis database: each its own keys.
             "KEY_PREFIX": f"versus-test-{uuid.uuid4().hex}",
+            "TRACKED_KEYS": ("catalog-version",),
             **params,
         }
     }
@@ -153,6 +154,29 @@ def test_version_is_shared_through_real_redis(real_redis, settings):
     assert is_shared_version(version)
     bump_catalog_version()
     assert other_process.get("catalog-version") == catalog_version() != version
+
+
+def test_version_changed_by_another_process_is_read_at_once(real_redis, settings):
+    """The version is kept in-process; Redis's invalidation push must retire it."""
+    assert catalog_version() == catalog_version()
+    other_process = type(real_redis)(TEST_REDIS_URL, settings.CACHES["default"])
+
+    other_process.set("catalog-version", "edited-elsewhere", timeout=None)
+
+    assert catalog_version() == "edited-elsewhere"
+
+
+def test_version_is_read_from_memory_not_from_redis(own_redis, settings):
+    catalog_version()  # finds no version and writes one
+    version = catalog_version()
+    raw = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    calls_before = raw.info("stats")["total_commands_processed"]
+
+    for _ in range(20):
+        assert catalog_version() == version
+
+    # Only the first INFO call itself reached Redis.
+    assert raw.info("stats")["total_commands_processed"] - calls_before == 1
 
 
 def test_page_cached_with_real_redis_shows_an_edit_at_once(

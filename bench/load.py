@@ -1,0 +1,403 @@
+"""The production benchmark: `make bench` (bench/run.sh) runs this.
+
+It builds two PostgreSQL databases (1,000 and 20 generated models), starts
+gunicorn with production settings and Redis, loads each endpoint with wrk from
+a second process for a fixed time, and prints one table: requests per second,
+p50/p99 latency and the ratio to a static file served by whitenoise (the
+ceiling), then worker memory and per-request render time and queries at 20
+versus 1,000 models. The table is also written to bench/results.md.
+
+Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_DURATION (seconds per
+endpoint), BENCH_CONNECTIONS, BENCH_MODELS, WEB_CONCURRENCY.
+"""
+
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+RESULTS = ROOT / "bench" / "results.md"
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/versus_bench"
+)
+SMALL_DATABASE_URL = DATABASE_URL + "_small"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+MODELS = int(os.environ.get("BENCH_MODELS", "1000"))
+SMALL_MODELS = 20
+SEED = 42
+API_RATE = "100000000/hour"
+
+# Targets from issue 6, as ratios to the static file.
+TARGETS = {"cached pair page": 0.85, "uncached pair page": 0.10}
+
+
+def log(message: str) -> None:
+    print(f"== {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(database_url: str, var_dir: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "VAR_DIR": var_dir,
+        "ACCESS_LOG": "off",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(
+            f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
+    return result.stdout
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_catalog(url: str, models: int, env: dict[str, str]) -> None:
+    log(f"database {urlsplit(url).path.lstrip('/')}: migrate, generate {models} models")
+    recreate_database(url)
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    print(
+        manage(
+            env, "generate_catalog", "--models", str(models), "--seed", str(SEED)
+        ).strip()
+    )
+
+
+DISCOVER = """
+import json
+from catalog.models import LLMModel, PartnerKey
+slugs = sorted(LLMModel.objects.published().values_list("slug", flat=True))
+_, key = PartnerKey.objects.create_key(name="benchmark", rate="%s")
+print(json.dumps({"slugs": slugs, "key": key}))
+"""
+
+
+def discover(env: dict[str, str]) -> dict:
+    output = manage(env, "shell", "-c", DISCOVER % API_RATE)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def pair_path(a: str, b: str) -> str:
+    first, second = sorted((a, b))
+    return f"/compare/{first}-vs-{second}/"
+
+
+class Server:
+    """gunicorn with config/gunicorn.conf.py, as `make serve` starts it."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def __enter__(self) -> "Server":
+        self.process = subprocess.Popen(
+            [GUNICORN, "-c", "config/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/models/", timeout=5)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        sys.exit("gunicorn did not answer within 60 seconds")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            fields = dict(
+                line.split(":", 1) for line in text.splitlines() if ":" in line
+            )
+            if int(fields.get("PPid", "0").strip()) == self.process.pid:
+                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sizes
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+
+# Each wrk thread walks the list from its own starting point, so no two
+# threads ask for the same path and "uncached" stays uncached.
+ROTATE_LUA = """
+local started = 0
+function setup(thread)
+  thread:set("id", started)
+  started = started + 1
+end
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+local counter = 0
+function init(args)
+  counter = (id or 0) * math.floor(#paths / 2)
+end
+function request()
+  counter = counter %% #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+"""
+
+
+def wrk(
+    base: str, paths: list[str], headers: dict, duration: int, workdir: str
+) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    if len(paths) > 1:
+        listing = Path(workdir) / f"paths-{random.random():.12f}.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        script = listing.with_suffix(".lua")
+        script.write_text(ROTATE_LUA % listing)
+        command += ["-s", str(script)]
+    command.append(base + paths[0])
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        # wrk counts a server closing the connection after each answer (sync
+        # workers don't keep alive) as a read error; only the others are failures.
+        connect, _read, write, timeout = map(int, match.groups())
+        errors += connect + write + timeout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "requests": requests}
+
+
+def sitemap_section(server: Server) -> str | None:
+    status, body = server.get("/sitemap.xml")
+    if status != 200:
+        return None
+    locations = re.findall(rb"<loc>([^<]+)</loc>", body)
+    sections = [urlsplit(loc.decode()).path for loc in locations]
+    pairs = [path for path in sections if "pair" in path or "compar" in path]
+    return (pairs or sections or [None])[0]
+
+
+def scenarios(server: Server, found: dict) -> list[tuple[str, list[str], dict]]:
+    slugs, key = found["slugs"], found["key"]
+    rng = random.Random(SEED)
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())[
+        "paths"
+    ]
+    css = next(name for name in manifest if name.endswith(".css"))
+    static = "/static/" + manifest[css]
+    cached_pair = pair_path(slugs[0], slugs[1])
+    distinct_pairs = set()
+    while len(distinct_pairs) < 60_000:
+        a, b = rng.sample(slugs, 2)
+        distinct_pairs.add(pair_path(a, b))
+    uncached_pairs = sorted(distinct_pairs)
+    rng.shuffle(uncached_pairs)
+    model_pages = [f"/models/{slug}/" for slug in slugs]
+    api = {"Authorization": f"Api-Key {key}"}
+    a, b = sorted(slugs[:2])
+    found["cached_pair"] = cached_pair
+    plan = [
+        ("static file (whitenoise)", [static], {}),
+        ("cached pair page", [cached_pair], {}),
+        ("uncached pair page", uncached_pairs, {}),
+        ("model pages (all, rotating)", model_pages, {}),
+    ]
+    section = sitemap_section(server)
+    if section:
+        plan.append((f"sitemap section {section}", [section], {}))
+    plan += [
+        ("API model list", ["/api/v1/models/"], api),
+        ("API model detail", [f"/api/v1/models/{slugs[2]}/"], api),
+        ("API comparison", [f"/api/v1/comparisons/{a}-vs-{b}/"], api),
+    ]
+    return plan
+
+
+def profile(env: dict[str, str]) -> dict:
+    result = subprocess.run(
+        [PYTHON, "bench/render_profile.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        log(f"render profile failed: {result.stderr[-2000:]}")
+        return {}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def format_report(
+    rows: list[dict], memory: list[float], small: dict, large: dict
+) -> str:
+    static_rps = rows[0]["rps"] or 1.0
+    lines = [
+        f"{MODELS:,} generated models; gunicorn {os.environ.get('WEB_CONCURRENCY') or 'default'} "
+        f"workers on {os.cpu_count()} CPUs; wrk -t2 -c{CONNECTIONS}, {DURATION}s per row, "
+        "on the same machine.",
+        "",
+        "| endpoint | requests/s | p50 ms | p99 ms | vs static | errors | status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        ratio = row["rps"] / static_rps
+        target = TARGETS.get(row["name"])
+        verdict = (
+            ""
+            if target is None
+            else ("met" if ratio >= target else f"below {target:.0%}")
+        )
+        if row.get("status", 200) not in (200, None):
+            verdict = f"HTTP {row['status']}"
+        lines.append(
+            f"| {row['name']} | {row['rps']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+            f"| {ratio:.0%} | {row['errors']} | {verdict} |"
+        )
+    if memory:
+        lines += [
+            "",
+            f"Worker memory after the run: {max(memory):.0f} MB max "
+            f"({', '.join(f'{m:.0f}' for m in sorted(memory))} MB), target < 200 MB.",
+        ]
+    if small and large:
+        lines += [
+            "",
+            f"Render time per request (median, cache off) and queries, {SMALL_MODELS} vs {MODELS:,} models:",
+            "",
+            f"| page | ms at {SMALL_MODELS} | ms at {MODELS:,} | ratio | queries at {SMALL_MODELS} "
+            f"| queries at {MODELS:,} |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name in large:
+            if name not in small:
+                continue
+            few, many = small[name], large[name]
+            ratio = many["ms"] / few["ms"] if few["ms"] else float("nan")
+            lines.append(
+                f"| {name} | {few['ms']:.1f} | {many['ms']:.1f} | {ratio:.2f}× | "
+                f"{few['queries']} | {many['queries']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    var_dir = tempfile.mkdtemp(prefix="versus-bench-")
+    env = base_env(DATABASE_URL, var_dir)
+    small_env = base_env(SMALL_DATABASE_URL, var_dir)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    build_catalog(DATABASE_URL, MODELS, env)
+    build_catalog(SMALL_DATABASE_URL, SMALL_MODELS, small_env)
+    log("collectstatic")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+
+    log("render time and queries, in-process")
+    small, large = profile(small_env), profile(env)
+
+    found = discover(env)
+    rows = []
+    with Server(env) as server:
+        plan = scenarios(server, found)
+        log("warming up")
+        for _name, paths, headers in plan:
+            wrk(server.base, paths[:1], headers, 2, var_dir)
+        for name, paths, headers in plan:
+            status, _ = server.get(paths[0], headers)
+            log(f"{name}: {paths[0]} -> HTTP {status}")
+            result = wrk(server.base, paths, headers, DURATION, var_dir)
+            rows.append({"name": name, "status": status, **result})
+        memory = server.worker_rss_mb()
+    report = format_report(rows, memory, small, large)
+    RESULTS.write_text(report)
+    print()
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
