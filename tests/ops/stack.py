@@ -329,6 +329,9 @@ class AppServer:
                 "--graceful-timeout",
                 "5",
                 "--preload",
+                # Several test servers run at once; the shared default socket
+                # (~/.gunicorn/gunicorn.ctl) would make them step on each other.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=self.env,
