@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from catalog.models import LLMModel, Offering, Review, Score
@@ -146,7 +146,10 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
         Offering.objects.filter(is_available=True)
         .filter(Q(checked_on__isnull=True) | Q(checked_on__lt=price_cutoff))
         .select_related("model", "provider")
-        .order_by("checked_on", "model__name", "provider__name")
+        # Never checked first, then the longest unchecked, on every database.
+        .order_by(
+            F("checked_on").asc(nulls_first=True), "model__name", "provider__name"
+        )
     )
     for offering in unchecked:
         note = (

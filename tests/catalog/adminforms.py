@@ -11,6 +11,8 @@ def _widget_data(bound_field) -> dict[str, str]:
     name = bound_field.html_name
     value = bound_field.value()
     if isinstance(widget, AdminSplitDateTime | forms.SplitDateTimeWidget):
+        if isinstance(value, list | tuple):  # a bound form: already two strings
+            return {f"{name}_0": value[0] or "", f"{name}_1": value[1] or ""}
         date, time = widget.decompress(value)
         return {
             f"{name}_0": date.isoformat() if date else "",
