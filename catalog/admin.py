@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -39,6 +39,8 @@ from catalog.models import (
 from catalog.services import review_record
 
 PREVIEW_QUERY = "preview=1"
+# How many of a draft's stablemates the admin offers as pair previews.
+PAIR_PREVIEW_SIBLINGS = 5
 # Bookkeeping fields that change on every save: they say nothing in a diff.
 HISTORY_DIFF_EXCLUDED = ("created_at", "updated_at")
 NO_MODELS_SELECTED_MESSAGE = "Choose at least one model to mark as reviewed."
@@ -47,6 +49,30 @@ NO_MODELS_SELECTED_MESSAGE = "Choose at least one model to mark as reviewed."
 def preview_url(model: LLMModel) -> str:
     """The model's page as readers will see it, shown to staff even while a draft."""
     return f"{model.get_absolute_url()}?{PREVIEW_QUERY}"
+
+
+def pair_preview_url(model: LLMModel, other: LLMModel) -> str:
+    """A pair page as readers will see it, drafts included for staff."""
+    first, second = sorted([model.slug, other.slug])
+    return (
+        reverse("comparisons:pair", args=[f"{first}-vs-{second}"]) + f"?{PREVIEW_QUERY}"
+    )
+
+
+def pair_preview_partners(model: LLMModel) -> list[LLMModel]:
+    """Models worth previewing a draft against: curated pairs, then its siblings."""
+    curated = Comparison.objects.filter(Q(model_a=model) | Q(model_b=model))
+    partner_ids = [
+        b if a == model.pk else a for a, b in curated.values_list("model_a", "model_b")
+    ]
+    partners = list(LLMModel.objects.filter(pk__in=partner_ids).order_by("name"))
+    siblings = (
+        LLMModel.objects.published()
+        .filter(vendor_id=model.vendor_id)
+        .exclude(pk__in=[model.pk, *partner_ids])
+        .order_by("-release_date", "name")[:PAIR_PREVIEW_SIBLINGS]
+    )
+    return partners + list(siblings)
 
 
 def site_url(model: LLMModel) -> str:
@@ -307,10 +333,19 @@ class LLMModelAdmin(CatalogAdmin):
                 '<a href="{}">Live: open the page readers see</a>',
                 obj.get_absolute_url(),
             )
+        pairs = format_html_join(
+            ", ",
+            '<a href="{}" class="pair-preview-link">{}</a>',
+            (
+                (pair_preview_url(obj, other), other.name)
+                for other in pair_preview_partners(obj)
+            ),
+        )
         return format_html(
             '<a href="{}" class="preview-link">Preview this draft</a> '
-            "(only signed-in staff can open it; readers get “not found”)",
+            "(only signed-in staff can open it; readers get “not found”).{}",
             preview_url(obj),
+            format_html("<br>Preview it side by side with: {}", pairs) if pairs else "",
         )
 
     @admin.display(description="review")
@@ -534,6 +569,11 @@ class ComparisonAdmin(CatalogAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(faq_count=Count("faq_entries"))
+
+    def view_on_site(self, obj: Comparison) -> str:
+        if obj.model_a.is_published and obj.model_b.is_published:
+            return obj.get_absolute_url()
+        return pair_preview_url(obj.model_a, obj.model_b)
 
     @admin.display(description="FAQ entries", ordering="faq_count")
     def faq_count(self, obj: Comparison) -> int:

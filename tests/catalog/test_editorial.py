@@ -12,7 +12,12 @@ from django.utils import timezone
 from catalog.forms import STALE_EDIT_MESSAGE
 from catalog.models import LLMModel, Review
 from tests.catalog.adminforms import change_form_data
-from tests.factories import LLMModelFactory, OfferingFactory, VendorFactory
+from tests.factories import (
+    ComparisonFactory,
+    LLMModelFactory,
+    OfferingFactory,
+    VendorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +268,33 @@ def test_draft_view_on_site_goes_to_the_preview(editor_client):
     draft = LLMModelFactory(slug="hidden", status=LLMModel.Status.DRAFT)
     response = editor_client.get(_change_url(draft))
     assert b"/models/hidden/?preview=1" in response.content
+
+
+def test_draft_page_offers_pair_previews_with_curated_partners_and_stablemates(
+    editor_client,
+):
+    vendor = VendorFactory()
+    draft = LLMModelFactory(slug="m-new", vendor=vendor, status=LLMModel.Status.DRAFT)
+    sibling = LLMModelFactory(slug="m-old", vendor=vendor)
+    rival = LLMModelFactory(slug="a-rival")
+    ComparisonFactory(model_a=draft, model_b=rival)
+    LLMModelFactory(slug="m-hidden", vendor=vendor, status=LLMModel.Status.DRAFT)
+
+    page = editor_client.get(_change_url(draft)).content.decode()
+
+    assert 'href="/compare/a-rival-vs-m-new/?preview=1"' in page
+    assert 'href="/compare/m-new-vs-m-old/?preview=1"' in page
+    assert "m-hidden-vs" not in page and "vs-m-hidden" not in page
+    assert sibling.name in page
+
+
+def test_curated_comparison_of_a_draft_views_on_site_as_preview(editor_client):
+    draft = LLMModelFactory(slug="b-draft", status=LLMModel.Status.DRAFT)
+    comparison = ComparisonFactory(
+        model_a=draft, model_b=LLMModelFactory(slug="a-live")
+    )
+    url = reverse("admin:catalog_comparison_change", args=[comparison.pk])
+    assert b"/compare/a-live-vs-b-draft/?preview=1" in editor_client.get(url).content
 
 
 def test_anonymous_reader_never_gets_a_draft_even_asking_for_preview(client):
