@@ -157,7 +157,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "versus",
+            # Sites (or test runs) sharing one Redis keep apart by prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "versus"),
             # Read on every request; kept in each process, and invalidated by
             # Redis the moment it changes (catalog/cache.py VERSION_KEY).
             "TRACKED_KEYS": ("catalog-version",),
