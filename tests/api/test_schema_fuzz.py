@@ -1,0 +1,53 @@
+"""Fuzz the whole partner API against its own OpenAPI schema (schemathesis).
+
+Every operation gets generated requests, with a valid key, against a small
+catalog: no answer may be a server error or break the schema.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from config.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def key(partner_key, catalog):
+    return partner_key[1]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_answers_conform_to_its_schema(case, key):
+    case.call_and_validate(
+        headers={"Authorization": f"Api-Key {key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
+
+
+def test_schema_lists_every_endpoint():
+    paths = set(schema.raw_schema["paths"])
+    assert paths == {
+        "/api/v1/vendors/",
+        "/api/v1/vendors/{slug}/",
+        "/api/v1/providers/",
+        "/api/v1/providers/{slug}/",
+        "/api/v1/benchmarks/",
+        "/api/v1/benchmarks/{slug}/",
+        "/api/v1/models/",
+        "/api/v1/models/{slug}/",
+        "/api/v1/comparisons/",
+        "/api/v1/comparisons/{pair}/",
+        "/api/v1/export/",
+    }
