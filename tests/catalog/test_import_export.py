@@ -6,9 +6,12 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from catalog import models as catalog
@@ -481,4 +484,38 @@ def test_demo_catalog_imports_cleanly_and_reimports_without_change():
     call_command("import_catalog", str(DEMO_CATALOG), stdout=again)
 
     assert "Nothing to change: created 0, updated 0" in again.getvalue()
+    assert snapshot() == before
+
+
+def test_progress_goes_to_stderr_and_leaves_the_counts_intact(tmp_path):
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(valid_document()), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+
+    with mock.patch("sys.stderr", err):
+        call_command("import_catalog", str(path), "--progress", stdout=out)
+
+    assert "models" in err.getvalue()
+    assert "Imported: created 12" in out.getvalue()
+    assert "models" not in out.getvalue().splitlines()[-1]
+
+
+def test_database_refusal_midway_rolls_back_everything(tmp_path):
+    run_import(tmp_path, valid_document())
+    before = snapshot()
+    document = valid_document()
+    document["models"][0]["name"] = "Renamed"
+    document["vendors"].append({"slug": "xai", "name": "xAI"})
+
+    with (
+        mock.patch(
+            "catalog.importing.writing.Writer.write_comparisons",
+            side_effect=IntegrityError("simulated"),
+        ),
+        pytest.raises(
+            CommandError, match="the database refused the import, nothing was imported"
+        ),
+    ):
+        run_import(tmp_path, document)
+
     assert snapshot() == before

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from catalog.importing import KINDS, CatalogError, catalog_import, document_load
@@ -71,6 +72,12 @@ class Command(BaseCommand):
             if more:
                 lines.append(f"  … and {more} more")
             raise CommandError("\n".join(lines)) from None
+        except DatabaseError as error:
+            # A rule the checks above missed, or a concurrent edit: the
+            # transaction was rolled back, so still nothing is written.
+            raise CommandError(
+                f"{path}: the database refused the import, nothing was imported: {error}"
+            ) from None
 
         self.report(result)
 
