@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,9 @@ CAPABILITY_LABELS = {
 # Prices are US dollars per million tokens: up to 999,999.999999, six decimals
 # so that $0.0375 and float noise rounded from imports both fit exactly.
 PRICE_FIELD = {"max_digits": 12, "decimal_places": 6}
+# The default share of input tokens in a blended price (VERSUS_BLEND_INPUT_WEIGHT);
+# the blended-price index is built for it.
+BLEND_INDEX_WEIGHT = Decimal("0.7")
 # Nothing sensible has a context window above a billion tokens.
 MAX_TOKENS = 1_000_000_000
 
@@ -66,7 +69,9 @@ def validate_tokens(value: int | None) -> None:
         raise ValidationError(TOKENS_TOO_LARGE_MESSAGE, code="max_value")
 
 
-def _price_field(verbose_name: str, *, null: bool = True, help_text: str = "") -> models.DecimalField:
+def _price_field(
+    verbose_name: str, *, null: bool = True, help_text: str = ""
+) -> models.DecimalField:
     return models.DecimalField(
         verbose_name,
         **PRICE_FIELD,
@@ -78,7 +83,9 @@ def _price_field(verbose_name: str, *, null: bool = True, help_text: str = "") -
 
 
 def _url_field(verbose_name: str, help_text: str = "") -> models.URLField:
-    return models.URLField(verbose_name, max_length=500, blank=True, help_text=help_text)
+    return models.URLField(
+        verbose_name, max_length=500, blank=True, help_text=help_text
+    )
 
 
 class TimeStampedModel(models.Model):
@@ -103,7 +110,9 @@ class Vendor(TimeStampedModel):
     )
     name = models.CharField(max_length=200, help_text="The company as readers know it.")
     website = _url_field("website")
-    description = models.TextField(blank=True, help_text="One or two sentences, Markdown.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences, Markdown."
+    )
 
     history = HistoricalRecords()
 
@@ -124,9 +133,13 @@ class Provider(TimeStampedModel):
         validators=[validate_slug],
         help_text="Short address name, e.g. 'openrouter'. Lowercase letters, digits, hyphens.",
     )
-    name = models.CharField(max_length=200, help_text="The hosting service as readers know it.")
+    name = models.CharField(
+        max_length=200, help_text="The hosting service as readers know it."
+    )
     website = _url_field("website")
-    description = models.TextField(blank=True, help_text="One or two sentences, Markdown.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences, Markdown."
+    )
 
     history = HistoricalRecords()
 
@@ -172,7 +185,11 @@ class LLMModelQuerySet(models.QuerySet):
         """Models readers may see: published, or drafts whose scheduled time has come."""
         return self.filter(
             Q(status=LLMModel.Status.PUBLISHED)
-            | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False, publish_at__lte=timezone.now())
+            | Q(
+                status=LLMModel.Status.DRAFT,
+                publish_at__isnull=False,
+                publish_at__lte=timezone.now(),
+            )
         )
 
     def drafts(self) -> "LLMModelQuerySet":
@@ -196,7 +213,9 @@ class LLMModel(TimeStampedModel):
         validators=[validate_model_slug],
         help_text="Short address name, e.g. 'gpt-4-1-mini'. Must not contain '-vs-'.",
     )
-    name = models.CharField(max_length=200, help_text="As the vendor writes it, e.g. 'GPT-4.1 Mini'.")
+    name = models.CharField(
+        max_length=200, help_text="As the vendor writes it, e.g. 'GPT-4.1 Mini'."
+    )
     vendor = models.ForeignKey(
         Vendor,
         on_delete=models.PROTECT,
@@ -244,13 +263,19 @@ class LLMModel(TimeStampedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01"), message="Enter a positive size.")],
+        validators=[
+            MinValueValidator(Decimal("0.01"), message="Enter a positive size.")
+        ],
         help_text="Size in billions of parameters, if the vendor states it.",
     )
     architecture = models.CharField(max_length=200, blank=True)
-    license = models.CharField(max_length=200, blank=True, help_text="e.g. 'Proprietary', 'Apache 2.0'.")
+    license = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Proprietary', 'Apache 2.0'."
+    )
     open_weights = models.BooleanField(
-        null=True, blank=True, help_text="Can anyone download the weights? Leave unknown if unsure."
+        null=True,
+        blank=True,
+        help_text="Can anyone download the weights? Leave unknown if unsure.",
     )
     input_modalities = models.JSONField(
         default=list,
@@ -265,13 +290,23 @@ class LLMModel(TimeStampedModel):
         help_text='What it writes, e.g. ["text"].',
     )
     vision = models.BooleanField(null=True, blank=True, help_text="Understands images.")
-    multimodal = models.BooleanField(null=True, blank=True, help_text="Reads more than text.")
-    reasoning = models.BooleanField(null=True, blank=True, help_text="Has a reasoning (thinking) mode.")
+    multimodal = models.BooleanField(
+        null=True, blank=True, help_text="Reads more than text."
+    )
+    reasoning = models.BooleanField(
+        null=True, blank=True, help_text="Has a reasoning (thinking) mode."
+    )
     function_calling = models.BooleanField(null=True, blank=True)
     tool_use = models.BooleanField(null=True, blank=True)
-    structured_outputs = models.BooleanField(null=True, blank=True, help_text="Can follow a JSON schema.")
-    code_execution = models.BooleanField(null=True, blank=True, help_text="Can run code it writes.")
-    description = models.TextField(blank=True, help_text="What the model is for, Markdown.")
+    structured_outputs = models.BooleanField(
+        null=True, blank=True, help_text="Can follow a JSON schema."
+    )
+    code_execution = models.BooleanField(
+        null=True, blank=True, help_text="Can run code it writes."
+    )
+    description = models.TextField(
+        blank=True, help_text="What the model is for, Markdown."
+    )
     lifecycle = models.CharField(
         max_length=20,
         choices=Lifecycle,
@@ -295,11 +330,13 @@ class LLMModel(TimeStampedModel):
                 name="model_context_window_positive",
             ),
             models.CheckConstraint(
-                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gte=1),
+                condition=Q(max_output_tokens__isnull=True)
+                | Q(max_output_tokens__gte=1),
                 name="model_max_output_positive",
             ),
             models.CheckConstraint(
-                condition=Q(parameters_billions__isnull=True) | Q(parameters_billions__gt=0),
+                condition=Q(parameters_billions__isnull=True)
+                | Q(parameters_billions__gt=0),
                 name="model_parameters_positive",
             ),
             models.CheckConstraint(
@@ -331,8 +368,12 @@ class OfferingQuerySet(models.QuerySet):
 class Offering(TimeStampedModel):
     """A model served by a provider, at the provider's prices."""
 
-    model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="offerings")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offerings")
+    model = models.ForeignKey(
+        LLMModel, on_delete=models.CASCADE, related_name="offerings"
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="offerings"
+    )
     provider_model_id = models.CharField(
         "provider's model id",
         max_length=200,
@@ -350,12 +391,16 @@ class Offering(TimeStampedModel):
         help_text="Only if this provider offers less context than the model has.",
     )
     is_available = models.BooleanField(
-        "available", default=True, help_text="Untick when the provider stops serving it."
+        "available",
+        default=True,
+        help_text="Untick when the provider stops serving it.",
     )
     url = _url_field("model page", "The provider's page for this model.")
     source_url = _url_field("price source", "Where the price was read.")
     checked_on = models.DateField(
-        null=True, blank=True, help_text="When the price was last checked at its source."
+        null=True,
+        blank=True,
+        help_text="When the price was last checked at its source.",
     )
 
     objects = OfferingQuerySet.as_manager()
@@ -363,8 +408,20 @@ class Offering(TimeStampedModel):
 
     class Meta:
         ordering = ("model", "provider__slug")
+        indexes = [
+            # "Continue comparing" finds the models nearest in blended price with
+            # LIMITed range scans on this expression (comparisons.services); the
+            # query must build the same expression, with BLEND_INDEX_WEIGHT.
+            models.Index(
+                F("input_price") * Value(BLEND_INDEX_WEIGHT)
+                + F("output_price") * Value(1 - BLEND_INDEX_WEIGHT),
+                name="offering_blended_price",
+            ),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=("model", "provider"), name="one_offering_per_provider"),
+            models.UniqueConstraint(
+                fields=("model", "provider"), name="one_offering_per_provider"
+            ),
             models.CheckConstraint(
                 condition=Q(input_price__isnull=True) | Q(input_price__gte=0),
                 name="offering_input_price_non_negative",
@@ -374,11 +431,13 @@ class Offering(TimeStampedModel):
                 name="offering_output_price_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(cached_input_price__isnull=True) | Q(cached_input_price__gte=0),
+                condition=Q(cached_input_price__isnull=True)
+                | Q(cached_input_price__gte=0),
                 name="offering_cached_price_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(cache_write_price__isnull=True) | Q(cache_write_price__gte=0),
+                condition=Q(cache_write_price__isnull=True)
+                | Q(cache_write_price__gte=0),
                 name="offering_cache_write_price_non_negative",
             ),
             models.CheckConstraint(
@@ -410,8 +469,14 @@ class Offering(TimeStampedModel):
         self._loaded_prices = current
 
     def clean(self) -> None:
-        model_context = getattr(self.model, "context_window", None) if self.model_id else None
-        if self.context_window and model_context and self.context_window > model_context:
+        model_context = (
+            getattr(self.model, "context_window", None) if self.model_id else None
+        )
+        if (
+            self.context_window
+            and model_context
+            and self.context_window > model_context
+        ):
             raise ValidationError(
                 {
                     "context_window": OFFERING_CONTEXT_MESSAGE.format(
@@ -430,18 +495,29 @@ class Offering(TimeStampedModel):
 class PriceTier(models.Model):
     """Long-context prices that apply once a request's input exceeds a size."""
 
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="tiers")
-    above_tokens = models.PositiveBigIntegerField(
-        validators=[validate_tokens], help_text="Applies when the input is longer than this."
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="tiers"
     )
-    input_price = _price_field("input price", null=False, help_text="US dollars per million tokens.")
-    output_price = _price_field("output price", null=False, help_text="US dollars per million tokens.")
+    above_tokens = models.PositiveBigIntegerField(
+        validators=[validate_tokens],
+        help_text="Applies when the input is longer than this.",
+    )
+    input_price = _price_field(
+        "input price", null=False, help_text="US dollars per million tokens."
+    )
+    output_price = _price_field(
+        "output price", null=False, help_text="US dollars per million tokens."
+    )
 
     class Meta:
         ordering = ("offering", "above_tokens")
         constraints = [
-            models.UniqueConstraint(fields=("offering", "above_tokens"), name="one_tier_per_size"),
-            models.CheckConstraint(condition=Q(above_tokens__gte=1), name="tier_size_positive"),
+            models.UniqueConstraint(
+                fields=("offering", "above_tokens"), name="one_tier_per_size"
+            ),
+            models.CheckConstraint(
+                condition=Q(above_tokens__gte=1), name="tier_size_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(input_price__gte=0) & Q(output_price__gte=0),
                 name="tier_prices_non_negative",
@@ -455,7 +531,9 @@ class PriceTier(models.Model):
 class PricePoint(models.Model):
     """An earlier price of an offering, which applied until a date."""
 
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="price_history")
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="price_history"
+    )
     until = models.DateField(help_text="The last day this price applied.")
     input_price = _price_field("input price")
     output_price = _price_field("output price")
@@ -478,7 +556,9 @@ class PricePoint(models.Model):
 
 class Score(TimeStampedModel):
     model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="scores")
-    benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="scores")
+    benchmark = models.ForeignKey(
+        Benchmark, on_delete=models.PROTECT, related_name="scores"
+    )
     value = models.DecimalField(
         max_digits=14, decimal_places=4, help_text="In the benchmark's unit."
     )
@@ -495,7 +575,9 @@ class Score(TimeStampedModel):
     class Meta:
         ordering = ("benchmark", "-value")
         constraints = [
-            models.UniqueConstraint(fields=("model", "benchmark"), name="one_score_per_benchmark"),
+            models.UniqueConstraint(
+                fields=("model", "benchmark"), name="one_score_per_benchmark"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -505,13 +587,18 @@ class Score(TimeStampedModel):
 class Review(TimeStampedModel):
     """An editor's dated review of a model, with the sources read."""
 
-    model = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="reviews")
+    model = models.ForeignKey(
+        LLMModel, on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewed_on = models.DateField()
     reviewer = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     body = models.TextField(blank=True, help_text="Markdown.")
     sources = models.JSONField(
-        default=list, blank=True, validators=[validate_url_list], help_text="Web addresses read."
+        default=list,
+        blank=True,
+        validators=[validate_url_list],
+        help_text="Web addresses read.",
     )
 
     history = HistoricalRecords()
@@ -520,7 +607,8 @@ class Review(TimeStampedModel):
         ordering = ("model", "-reviewed_on")
         constraints = [
             models.UniqueConstraint(
-                fields=("model", "reviewed_on", "reviewer"), name="one_review_per_reviewer_and_day"
+                fields=("model", "reviewed_on", "reviewer"),
+                name="one_review_per_reviewer_and_day",
             ),
         ]
 
@@ -539,10 +627,16 @@ class Comparison(TimeStampedModel):
     model_a = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
     model_b = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
     is_featured = models.BooleanField(
-        "featured", default=False, help_text="Featured pairs lead the home page and related links."
+        "featured",
+        default=False,
+        help_text="Featured pairs lead the home page and related links.",
     )
-    intro = models.TextField(blank=True, help_text="Replaces the generated intro. Markdown.")
-    verdict = models.TextField(blank=True, help_text="Replaces the generated one-line verdict.")
+    intro = models.TextField(
+        blank=True, help_text="Replaces the generated intro. Markdown."
+    )
+    verdict = models.TextField(
+        blank=True, help_text="Replaces the generated one-line verdict."
+    )
 
     objects = ComparisonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -552,7 +646,8 @@ class Comparison(TimeStampedModel):
         ordering = ("-is_featured", "model_a__name", "model_b__name")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(model_a=models.F("model_b")), name="comparison_of_two_models"
+                condition=~Q(model_a=models.F("model_b")),
+                name="comparison_of_two_models",
             ),
             models.UniqueConstraint(
                 Least("model_a", "model_b"),
@@ -577,7 +672,11 @@ class Comparison(TimeStampedModel):
 
     def save(self, *args, **kwargs) -> None:
         # Keep the pair in canonical order (slugs in code-point order).
-        if self.model_a_id and self.model_b_id and self.model_a.slug > self.model_b.slug:
+        if (
+            self.model_a_id
+            and self.model_b_id
+            and self.model_a.slug > self.model_b.slug
+        ):
             self.model_a, self.model_b = self.model_b, self.model_a
         super().save(*args, **kwargs)
 
@@ -587,10 +686,14 @@ class Comparison(TimeStampedModel):
 
 
 class ComparisonFAQ(models.Model):
-    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="faq_entries")
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="faq_entries"
+    )
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower comes first."
+    )
 
     class Meta:
         verbose_name = "FAQ entry"
@@ -613,4 +716,3 @@ class PartnerKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "partner API key"
         verbose_name_plural = "partner API keys"
-

@@ -234,7 +234,13 @@ def _published_q(prefix: str = "") -> Q:
 
 
 def blended_expression(weight: Decimal):
-    """The blended price of an offering as a database expression."""
+    """The blended price of an offering as a database expression.
+
+    With the default weight it is the expression of the `offering_blended_price`
+    index, which PostgreSQL uses for the nearest-price range scans (SQLite does not,
+    as it binds the weights as parameters; with another weight the scan is correct
+    but unindexed).
+    """
     return ExpressionWrapper(
         F("input_price") * Value(weight) + F("output_price") * Value(1 - weight),
         output_field=DecimalField(max_digits=20, decimal_places=8),
