@@ -174,6 +174,10 @@ else:
         }
     }
 
+# Admin URL fields assume https:// when an editor leaves the scheme out
+# (Django 6.0's default; opting in now also silences its warning).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # --- Auth --------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
