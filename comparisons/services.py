@@ -218,6 +218,8 @@ def _reference_blended(facts: ModelFacts, weight: Decimal) -> Decimal | None:
 # --- "Continue comparing" ---------------------------------------------------------------
 
 RELATED_LIMIT = 6
+# Same-vendor pairs per model, so that a large vendor leaves room for price neighbours.
+SAME_VENDOR_PER_MODEL = 2
 # Offerings read on each side of a price; several may belong to one model.
 PRICE_NEIGHBOURS = 12
 
@@ -302,21 +304,18 @@ def _featured_comparisons(pair_ids: set[int]) -> list[CuratedComparison]:
 def _same_vendor(
     model_a: LLMModel, model_b: LLMModel
 ) -> list[tuple[LLMModel, LLMModel]]:
-    others = list(
-        LLMModel.objects.published()
-        .filter(vendor_id__in={model_a.vendor_id, model_b.vendor_id})
-        .exclude(pk__in=[model_a.pk, model_b.pk])
-        .order_by("-release_date", "slug")[: RELATED_LIMIT * 2]
-    )
+    """The latest other models of each one's vendor: one LIMITed query per model."""
+    taken = [model_a.pk, model_b.pk]
     pairs = []
-    turn = 0
-    for other in others:
-        if model_a.vendor_id == model_b.vendor_id:
-            mine = (model_a, model_b)[turn % 2]
-            turn += 1
-        else:
-            mine = model_a if other.vendor_id == model_a.vendor_id else model_b
-        pairs.append((mine, other))
+    for mine in (model_a, model_b):
+        siblings = list(
+            LLMModel.objects.published()
+            .filter(vendor_id=mine.vendor_id)
+            .exclude(pk__in=taken)
+            .order_by("-release_date", "slug")[:SAME_VENDOR_PER_MODEL]
+        )
+        taken += [sibling.pk for sibling in siblings]
+        pairs += [(mine, sibling) for sibling in siblings]
     return _interleave(pairs, model_a)
 
 

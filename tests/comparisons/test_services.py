@@ -178,9 +178,9 @@ def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
     others = _catalog(size)
     ComparisonFactory(model_a=mini, model_b=others[0], is_featured=True)
     # models + vendor, offerings, tiers, scores, reviews, curated comparison (no FAQ
-    # query when there is none), featured pairs, same vendor, 2 × 2 price neighbours,
-    # the candidates' cheapest prices.
-    with django_assert_num_queries(13):
+    # query when there is none), featured pairs, 2 × same vendor, 2 × 2 price
+    # neighbours, the candidates' cheapest prices.
+    with django_assert_num_queries(14):
         comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert len(comparison.related) == 6
 
@@ -257,3 +257,18 @@ def test_every_catalog_write_shows_in_the_next_build(reference_pair):
     data = comparison_build(model_a=mini, model_b=grok, today=TODAY).as_dict()
     assert data["models"][0]["reference_offering"]["provider"] == "openrouter"
     assert data["models"][0]["reference_offering"]["input_price"] == "0.40"
+
+
+def test_a_large_vendor_leaves_room_for_price_neighbours():
+    big = VendorFactory(slug="big")
+    a = make_priced_model("model-a", "1", "1", vendor=big)
+    b = make_priced_model("model-b", "10", "10")
+    for index in range(5):
+        make_priced_model(f"sibling-{index}", "500", "500", vendor=big)
+    make_priced_model("near-a", "1.2", "1.2")
+
+    pairs = related_pairs(model_a=a, model_b=b, price_a=Decimal(1), price_b=Decimal(10))
+
+    reasons = [pair.reason for pair in pairs]
+    assert reasons.count("same-vendor") == 2
+    assert "model-a-vs-near-a" in {pair.slug for pair in pairs}
