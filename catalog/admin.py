@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog.forms import (
     VERSION_FIELD,
     ContextWithinModelFormSet,
+    LLMModelAdminForm,
     LockedModelForm,
     MarkReviewedForm,
 )
@@ -244,6 +245,7 @@ class ReviewInline(admin.StackedInline):
 
 @admin.register(LLMModel)
 class LLMModelAdmin(CatalogAdmin):
+    form = LLMModelAdminForm
     list_display = (
         "name",
         "vendor",

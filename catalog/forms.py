@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Max
 from django.utils import timezone
 
 from catalog.models import OFFERING_CONTEXT_MESSAGE
@@ -24,6 +25,9 @@ def _version_token(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+HISTORY_BOOKKEEPING = ("id", "created_at", "updated_at")
+
+
 def _display(value: object) -> str:
     if value is None or value == "":
         return "(empty)"
@@ -35,39 +39,53 @@ def _display(value: object) -> str:
 class LockedModelForm(forms.ModelForm):
     """A change form that refuses to overwrite a save made after it was opened.
 
-    The form carries the record's `updated_at` as it was when the editor opened
-    it. If the record has been saved since, the save is refused with a list of
-    what the other editor changed; the submitted data stays in the form, and the
-    carried version moves on, so saving again deliberately overwrites.
+    The form carries the record's version as it was when the editor opened it:
+    the latest `updated_at` of the record and of the rows edited inline with it
+    (`locked_relations`). If any of them has been saved since, the save is
+    refused with a list of what the other editor changed; the submitted data
+    stays in the form, and the carried version moves on, so saving again
+    deliberately overwrites.
     """
+
+    locked_relations: tuple[str, ...] = ()
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._current = None
+        self._version = ""
         if self.instance.pk:
             # Read from the database rather than the instance: the revert form
             # is built from an old revision, whose updated_at is not current.
             self._current = (
                 type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
             )
-            if self._current is not None:
-                self.fields[VERSION_FIELD].initial = _version_token(
-                    self._current.updated_at
+        if self._current is not None:
+            stamps = [self._current.updated_at]
+            for relation in self.locked_relations:
+                stamps.append(
+                    getattr(self._current, relation).aggregate(
+                        latest=Max("updated_at")
+                    )["latest"]
                 )
+            self._version = _version_token(max(s for s in stamps if s is not None))
+            self.fields[VERSION_FIELD].initial = self._version
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self._current is None or not self.is_bound:
+        if self._current is None:
             return cleaned
         loaded = self.data.get(self.add_prefix(VERSION_FIELD), "")
-        current = _version_token(self._current.updated_at)
-        if loaded and loaded != current:
-            changes = self._changes_since(loaded)
+        if loaded and loaded != self._version:
+            try:
+                loaded_at = dt.datetime.fromisoformat(loaded)
+            except ValueError:
+                loaded_at = None
+            changes = self._changes_since(loaded_at) if loaded_at else []
             # Carry the new version, so the next save, made knowingly, goes through.
             self.data = self.data.copy()
-            self.data[self.add_prefix(VERSION_FIELD)] = current
+            self.data[self.add_prefix(VERSION_FIELD)] = self._version
             raise ValidationError(
                 STALE_EDIT_MESSAGE.format(
                     changes="; ".join(changes) or STALE_EDIT_UNKNOWN_CHANGES
@@ -76,30 +94,63 @@ class LockedModelForm(forms.ModelForm):
             )
         return cleaned
 
-    def _changes_since(self, loaded: str) -> list[str]:
-        """The fields the other editor changed, as 'label: their value'."""
-        current = self._current
-        seen = None
-        history = getattr(current, "history", None)
-        if history is not None:
-            for record in history.order_by("-history_date", "-history_id")[:50]:
-                if _version_token(record.updated_at) == loaded:
-                    seen = record.instance
-                    break
-        changes = []
-        for name, field in self.fields.items():
-            if name == VERSION_FIELD or not hasattr(current, name):
-                continue
-            model_field = current._meta.get_field(name)
-            theirs = getattr(current, model_field.attname)
-            if seen is not None:
-                changed = getattr(seen, model_field.attname) != theirs
-            else:
-                changed = self.cleaned_data.get(name, None) != getattr(current, name)
-            if changed:
-                shown = getattr(current, name) if model_field.is_relation else theirs
-                changes.append(f"{field.label or name} is now {_display(shown)}")
+    def _changes_since(self, loaded_at: dt.datetime) -> list[str]:
+        """What the other editor changed, as 'field is now value' phrases."""
+        labels = {
+            name: field.label
+            for name, field in self.fields.items()
+            if name != VERSION_FIELD
+        }
+        own = _row_changes(self._current, loaded_at, only=labels)
+        if own is None:  # no revision from before: compare with what was submitted
+            own = [
+                (label, _display(getattr(self._current, name)))
+                for name, label in labels.items()
+                if hasattr(self._current, name)
+                and self.cleaned_data.get(name) != getattr(self._current, name)
+            ]
+        changes = [f"{label} is now {value}" for label, value in own]
+        for relation in self.locked_relations:
+            rows = getattr(self._current, relation).filter(updated_at__gt=loaded_at)
+            for row in rows:
+                row_changes = _row_changes(row, loaded_at)
+                if row_changes is None:
+                    changes.append(f"{row} was added")
+                changes.extend(
+                    f"{row}: {label} is now {value}"
+                    for label, value in row_changes or ()
+                )
         return changes
+
+
+def _row_changes(
+    row, loaded_at: dt.datetime, *, only: dict[str, str] | None = None
+) -> list[tuple[str, str]] | None:
+    """(label, new value) for each field changed since loaded_at; None if row is new."""
+    if row.updated_at <= loaded_at:
+        return []
+    seen = (
+        row.history.filter(updated_at__lte=loaded_at)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if seen is None:
+        return None
+    changes = []
+    for model_field in row._meta.concrete_fields:
+        name = model_field.name
+        if name in HISTORY_BOOKKEEPING or (only is not None and name not in only):
+            continue
+        if getattr(seen, model_field.attname) == getattr(row, model_field.attname):
+            continue
+        label = (only or {}).get(name) or model_field.verbose_name
+        changes.append((str(label), _display(getattr(row, name))))
+    return changes
+
+
+class LLMModelAdminForm(LockedModelForm):
+    # Offerings, scores and reviews are edited inline on the model's page.
+    locked_relations = ("offerings", "scores", "reviews")
 
 
 class ContextWithinModelFormSet(forms.BaseInlineFormSet):

@@ -243,6 +243,42 @@ def test_inline_edits_are_kept_when_a_stale_save_is_refused(client, editor):
     assert inline["input_price"].value() == "0.75"
 
 
+def test_price_changed_by_another_editor_blocks_a_stale_model_save(client, editor):
+    offering = OfferingFactory(input_price=Decimal("1.00"))
+    model = offering.model
+    client.force_login(editor)
+    my_form = change_form_data(client.get(_change_url(model)))
+    theirs = type(client)()
+    theirs.force_login(_editor("otto"))
+    offering_url = reverse("admin:catalog_offering_change", args=[offering.pk])
+    their_form = change_form_data(theirs.get(offering_url))
+    their_form["input_price"] = "0.90"
+    assert theirs.post(offering_url, their_form).status_code == HTTPStatus.FOUND
+    my_form["description"] = "Mine."
+
+    response = client.post(_change_url(model), my_form)
+
+    [message] = response.context["adminform"].form.non_field_errors()
+    assert f"{offering}: input price is now 0.900000" in message
+    offering.refresh_from_db()
+    assert offering.input_price == Decimal("0.90")
+    model.refresh_from_db()
+    assert model.description == ""
+
+
+def test_offering_added_by_another_editor_is_named_in_the_refusal(client, editor):
+    model = LLMModelFactory()
+    client.force_login(editor)
+    my_form = change_form_data(client.get(_change_url(model)))
+    added = OfferingFactory(model=model)
+    my_form["name"] = "Mine"
+
+    response = client.post(_change_url(model), my_form)
+
+    [message] = response.context["adminform"].form.non_field_errors()
+    assert f"{added} was added" in message
+
+
 def test_fresh_save_is_not_mistaken_for_a_conflict(editor_client):
     model = LLMModelFactory()
     _save(editor_client, model, name="First")
