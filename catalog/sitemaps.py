@@ -1,5 +1,6 @@
 """Sitemap sections for the catalog's public pages: models, vendors, providers, benchmarks."""
 
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -55,7 +56,18 @@ def models_with_last_change():
     )
 
 
+def latest_model_change():
+    return (
+        models_with_last_change()
+        .order_by("-last_changed")
+        .values_list("last_changed", flat=True)
+        .first()
+    )
+
+
 class StaticSitemap(SiteUrlSitemap):
+    """Home, the compare index and the models list: they change with any model."""
+
     changefreq = "daily"
 
     def items(self):
@@ -63,6 +75,16 @@ class StaticSitemap(SiteUrlSitemap):
 
     def location(self, item):
         return reverse(item)
+
+    @cached_property
+    def _latest(self):
+        return latest_model_change()
+
+    def lastmod(self, item):
+        return self._latest
+
+    def get_latest_lastmod(self):
+        return self._latest
 
 
 class ModelSitemap(SiteUrlSitemap):

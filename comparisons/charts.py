@@ -15,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 440
-LABEL_HEIGHT = 22
-BAR_HEIGHT = 16
+LABEL_HEIGHT = 24
+BAR_HEIGHT = 18
 BAR_GAP = 4
 GROUP_GAP = 16
-VALUE_ROOM = 96  # room right of the longest bar for its printed value
+VALUE_ROOM = 110  # room right of the longest bar for its printed value
 LEGEND_HEIGHT = 28
 
 
@@ -69,7 +69,7 @@ def _legend(names: tuple[str, str], y: int) -> str:
                 name,
             )
         )
-        x += 26 + min(len(name), 28) * 8
+        x += 30 + min(len(name), 28) * 9
     return "".join(parts)
 
 

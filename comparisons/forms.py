@@ -79,9 +79,6 @@ class ComparePickerForm(forms.Form):
 class TokenField(forms.CharField):
     """A monthly token count: digits, with optional thousands separators."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_length=40, **kwargs)
-
     def to_python(self, value) -> int | None:
         text = super().to_python(value)
         if text in self.empty_values:

@@ -1,0 +1,149 @@
+"""Fresh after every edit: cached pages change the moment the catalog does (issue 3)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+
+from catalog.models import Comparison, Offering, Review, Score
+from tests.comparisons.test_pages import PAIR_URL, html_of, visible_text
+from tests.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+MODEL_URL = "/models/gpt-4-1-mini/"
+
+
+def test_an_unchanged_page_is_served_from_the_cache_without_queries(
+    client, reference_models, django_assert_num_queries
+):
+    first = client.get(PAIR_URL)
+    with django_assert_num_queries(0):
+        second = client.get(PAIR_URL)
+    assert second.status_code == HTTPStatus.OK
+    assert without_nonces(second) == without_nonces(first)
+
+
+def without_nonces(response) -> str:
+    """The page without its per-request CSP nonces, which differ by design."""
+    return re.sub(r'nonce="[^"]*"', "", html_of(response))
+
+
+def test_a_price_change_shows_at_once_on_every_page_that_uses_it(
+    client, reference_models
+):
+    mini, _ = reference_models
+    pages = (PAIR_URL, MODEL_URL, "/models/", "/providers/openai/")
+    for url in pages:
+        assert "$0.40" in visible_text(html_of(client.get(url))), url
+    offering = Offering.objects.get(model=mini, provider__slug="openai")
+    offering.input_price = Decimal("0.35")
+    offering.save()
+    for url in pages:
+        assert "$0.35" in visible_text(html_of(client.get(url))), url
+    # The verdict follows the new cheapest price: (1.25 - 0.35) / 1.25 = 72%.
+    assert "72% cheaper" in visible_text(html_of(client.get(PAIR_URL)))
+
+
+def test_a_score_change_shows_at_once(client, reference_models):
+    _, grok = reference_models
+    client.get(PAIR_URL)
+    client.get("/benchmarks/swe-bench-verified/")
+    Score.objects.filter(model=grok).update(value=Decimal("70.1"))
+    # update() sends no signal; a save does, as the admin and the importer do.
+    score = Score.objects.get(model=grok)
+    score.save()
+    assert "70.1%" in visible_text(html_of(client.get(PAIR_URL)))
+    assert "70.1%" in visible_text(
+        html_of(client.get("/benchmarks/swe-bench-verified/"))
+    )
+
+
+def test_a_new_review_shows_at_once(client, reference_models):
+    mini, grok = reference_models
+    client.get(PAIR_URL)
+    client.get(MODEL_URL)
+    ReviewFactory(
+        model=mini, reviewed_on=date(2026, 6, 1), summary="A fresh look at it."
+    )
+    ReviewFactory(model=grok, reviewed_on=date(2026, 6, 2))
+    assert "Last reviewed: 1 Jun 2026" in visible_text(html_of(client.get(PAIR_URL)))
+    assert "A fresh look at it." in visible_text(html_of(client.get(MODEL_URL)))
+
+
+def test_a_deleted_review_disappears_at_once(client, reference_models):
+    mini, _ = reference_models
+    client.get(PAIR_URL)
+    Review.objects.filter(model=mini).delete()
+    assert "has not yet reviewed" in visible_text(html_of(client.get(PAIR_URL)))
+
+
+def test_a_curated_verdict_shows_at_once(client, reference_models):
+    mini, grok = reference_models
+    client.get(PAIR_URL)
+    Comparison.objects.create(
+        model_a=mini, model_b=grok, verdict="Editors prefer neither."
+    )
+    assert "Editors prefer neither." in visible_text(html_of(client.get(PAIR_URL)))
+    comparison = Comparison.objects.get()
+    comparison.verdict = "Editors changed their minds."
+    comparison.save()
+    text = visible_text(html_of(client.get(PAIR_URL)))
+    assert "Editors changed their minds." in text
+    assert "Editors prefer neither." not in text
+
+
+def test_a_model_edit_shows_on_its_pages_and_in_the_sitemap(client, reference_models):
+    mini, _ = reference_models
+    client.get(PAIR_URL)
+    client.get("/sitemap-models.xml")
+    mini.name = "GPT-4.1 Mini (2025)"
+    mini.save()
+    assert "GPT-4.1 Mini (2025) vs Grok 4.20" in visible_text(
+        html_of(client.get(PAIR_URL))
+    )
+    assert "GPT-4.1 Mini (2025)" in visible_text(html_of(client.get("/models/")))
+
+
+def test_an_edit_in_the_admin_shows_on_the_pair_page(
+    client, admin_client, reference_models
+):
+    mini, _ = reference_models
+    client.get(PAIR_URL)
+    response = admin_client.get(f"/admin/catalog/llmmodel/{mini.pk}/change/")
+    assert response.status_code == HTTPStatus.OK
+    data = {**_post_data(response), "context_window": "1047576"}
+    response = admin_client.post(f"/admin/catalog/llmmodel/{mini.pk}/change/", data)
+    assert response.status_code == HTTPStatus.FOUND, (
+        response.context and response.context["adminform"].form.errors
+    )
+    assert "1.05M" in visible_text(html_of(client.get(PAIR_URL)))
+
+
+def _post_data(response) -> dict:
+    """Every field of an admin change form (inline management forms included) as posted."""
+    data = {}
+    for form in [response.context["adminform"].form] + [
+        inline_form
+        for formset in response.context["inline_admin_formsets"]
+        for inline_form in formset.formset.forms
+    ]:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            key = form.add_prefix(name)
+            if isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            else:
+                data[key] = value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
