@@ -1071,7 +1071,11 @@ def _benchmark_paragraph(a: Side, b: Side, facts: _Facts) -> str:
                 detail += " (level)"
             details.append(detail)
         sentences.append(
-            f"Both models have scores on {count} benchmark{'s' if count > 1 else ''}. "
+            (
+                "Both models have a score on one benchmark. "
+                if count == 1
+                else f"Both models have scores on {count} benchmarks. "
+            )
             + "; ".join(details)
             + "."
         )
@@ -1127,7 +1131,7 @@ def _capability_paragraph(a: Side, b: Side, facts: _Facts) -> str:
         sentences.append(f"Neither supports {fmt.names_list(neither)}.")
     if unknown:
         sentences.append(
-            f"The catalog does not say for at least one of them about {fmt.names_list(unknown)}."
+            f"For {fmt.names_list(unknown)}, the catalog has no data on at least one of them."
         )
     return " ".join(sentences)
 
