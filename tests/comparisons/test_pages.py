@@ -460,8 +460,8 @@ def test_pair_page_uses_the_same_queries_at_any_catalog_size(
     small_catalog(size)
     ComparisonFactory(model_a=mini, model_b=grok, is_featured=True)
     # Find the pair (1); comparison_build: the two models, offerings, tiers, scores,
-    # reviews, curated comparison, its FAQ, featured pairs, same vendor, four
-    # price neighbours and their cheapest prices (14).
-    with django_assert_num_queries(15):
+    # reviews, curated comparison, its FAQ, featured pairs, two same-vendor
+    # queries, four price neighbours and their cheapest prices (15).
+    with django_assert_num_queries(16):
         response = client.get(PAIR_URL)
     assert response.status_code == HTTPStatus.OK
