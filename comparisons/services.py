@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import DecimalField, ExpressionWrapper, F, Min, Prefetch, Q, Value
 from django.utils import timezone
 
@@ -51,8 +52,22 @@ def pair_parse(pair: str) -> list[tuple[str, str]]:
     return candidates
 
 
+BLEND_WEIGHT_MESSAGE = (
+    "VERSUS_BLEND_INPUT_WEIGHT must be a number from 0 to 1 (the share of input "
+    "tokens in a blended price), e.g. 0.7; got {value!r}."
+)
+
+
 def blend_input_weight() -> Decimal:
-    return Decimal(str(settings.VERSUS_BLEND_INPUT_WEIGHT))
+    """The blend's input share from settings, as an exact decimal."""
+    value = settings.VERSUS_BLEND_INPUT_WEIGHT
+    try:
+        weight = Decimal(str(value))
+    except InvalidOperation:
+        weight = None
+    if weight is None or not weight.is_finite() or not 0 <= weight <= 1:
+        raise ImproperlyConfigured(BLEND_WEIGHT_MESSAGE.format(value=value))
+    return weight
 
 
 def _models_queryset():

@@ -4,10 +4,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from catalog.models import ComparisonFAQ, LLMModel
-from comparisons.services import comparison_build, pair_parse, pair_slug, related_pairs
+from comparisons.services import (
+    blend_input_weight,
+    comparison_build,
+    pair_parse,
+    pair_slug,
+    related_pairs,
+)
 from tests.factories import (
     BenchmarkFactory,
     ComparisonFactory,
@@ -272,3 +279,15 @@ def test_a_large_vendor_leaves_room_for_price_neighbours():
     reasons = [pair.reason for pair in pairs]
     assert reasons.count("same-vendor") == 2
     assert "model-a-vs-near-a" in {pair.slug for pair in pairs}
+
+
+@pytest.mark.parametrize("value", ["seventy", "1.5", "-0.1", "NaN"])
+def test_a_nonsense_blend_weight_setting_is_named_in_the_error(settings, value):
+    settings.VERSUS_BLEND_INPUT_WEIGHT = value
+    with pytest.raises(ImproperlyConfigured, match="VERSUS_BLEND_INPUT_WEIGHT"):
+        blend_input_weight()
+
+
+def test_blend_weight_setting_is_read_as_an_exact_decimal(settings):
+    settings.VERSUS_BLEND_INPUT_WEIGHT = "0.75"
+    assert blend_input_weight() == Decimal("0.75")
