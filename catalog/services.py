@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog.models import LLMModel, Offering, Review, Score
+from catalog.models import LLMModel, Offering, PricePoint, Review, Score
 
 DEPRECATION_WARNING_DAYS = 90
 # Each list shows this many entries at most; the count says how many there are.
@@ -182,3 +183,89 @@ def review_record(
         )
         reviews.append(review)
     return reviews
+
+
+@dataclass
+class CatalogChange:
+    """One entry in the public feed of changes: a price change or a new model."""
+
+    key: str
+    title: str
+    summary: str
+    model: LLMModel
+    at: dt.datetime
+
+
+def _price(value) -> str:
+    return "unknown" if value is None else f"${value.normalize():,f}"
+
+
+def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
+    """Recent price changes and newly published models, newest first; no drafts."""
+    published = LLMModel.objects.published()
+    first_published = (
+        LLMModel.history.model.objects.filter(
+            id=OuterRef("pk"), status=LLMModel.Status.PUBLISHED
+        )
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    changes = []
+    models = (
+        published.select_related("vendor")
+        .annotate(
+            # A scheduled draft appears when its time comes; a model published
+            # straight away, when it was first saved as published.
+            published_at=Case(
+                When(status=LLMModel.Status.DRAFT, then=F("publish_at")),
+                default=Coalesce(Subquery(first_published), F("created_at")),
+            )
+        )
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    for model in models:
+        changes.append(
+            CatalogChange(
+                key=f"model-{model.pk}-published",
+                title=f"New: {model.name} by {model.vendor.name}",
+                summary=f"{model.name} by {model.vendor.name} is now in the catalog.",
+                model=model,
+                at=model.published_at,
+            )
+        )
+
+    points = (
+        PricePoint.objects.filter(offering__model__in=published)
+        .select_related("offering__model__vendor", "offering__provider")
+        .prefetch_related("offering__price_history")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for point in points:
+        offering = point.offering
+        # The price that replaced this one: the next earlier-price record, or
+        # the offering's current price if none came after.
+        later = [
+            p
+            for p in offering.price_history.all()
+            if (p.until, p.pk) > (point.until, point.pk)
+        ]
+        new_input, new_output = (
+            (later[0].input_price, later[0].output_price)
+            if later
+            else (offering.input_price, offering.output_price)
+        )
+        changes.append(
+            CatalogChange(
+                key=f"price-{point.pk}",
+                title=f"Price change: {offering.model.name} on {offering.provider.name}",
+                summary=(
+                    f"Input {_price(point.input_price)} → {_price(new_input)}, "
+                    f"output {_price(point.output_price)} → {_price(new_output)} "
+                    "per million tokens."
+                ),
+                model=offering.model,
+                at=point.created_at,
+            )
+        )
+    changes.sort(key=lambda change: (change.at, change.key), reverse=True)
+    return changes[:limit]

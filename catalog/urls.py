@@ -1,6 +1,7 @@
 from django.urls import path
 
 from catalog import views
+from catalog.feeds import CatalogChangesFeed
 
 app_name = "catalog"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("vendors/<slug:slug>/", views.vendor_detail, name="vendor-detail"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider-detail"),
     path("benchmarks/<slug:slug>/", views.benchmark_detail, name="benchmark-detail"),
+    path("feeds/changes.atom", CatalogChangesFeed(), name="changes-feed"),
 ]
