@@ -1,6 +1,7 @@
 """Admin forms for editors: edit locking, inline checks and the "Mark reviewed" form."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,6 +32,8 @@ HISTORY_BOOKKEEPING = ("id", "created_at", "updated_at")
 def _display(value: object) -> str:
     if value is None or value == "":
         return "(empty)"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "(empty)"
     return str(value)

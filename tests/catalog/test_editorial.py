@@ -259,7 +259,7 @@ def test_price_changed_by_another_editor_blocks_a_stale_model_save(client, edito
     response = client.post(_change_url(model), my_form)
 
     [message] = response.context["adminform"].form.non_field_errors()
-    assert f"{offering}: input price is now 0.900000" in message
+    assert f"{offering}: input price is now 0.9" in message
     offering.refresh_from_db()
     assert offering.input_price == Decimal("0.90")
     model.refresh_from_db()
