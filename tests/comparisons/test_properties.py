@@ -183,7 +183,7 @@ def every_text(comparison) -> list[str]:
 
 pairs = st.tuples(models("model-a"), models("model-b"), weights)
 SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -348,3 +348,50 @@ def test_freshness_and_indexing_follow_the_rules(pair):
     retired = "retired" in (a.lifecycle, b.lifecycle)
     assert comparison.is_indexable == (not thin and not retired)
     assert len(comparison.related) == 0
+
+
+@SETTINGS
+@given(pairs)
+def test_verdict_choose_and_faq_follow_the_facts(pair):
+    a, b, w = pair
+    comparison = comparison_derive(
+        model_a=a, model_b=b, today=TODAY, blend_input_weight=w
+    )
+    blended = comparison.prices["blended"]
+    if blended.cheaper is None:
+        assert "the cheaper model" not in comparison.verdict
+    else:
+        cheap = comparison.side(blended.cheaper)
+        assert comparison.verdict.startswith(f"{cheap.name} is the cheaper model")
+        assert f"{blended.saving_percent}%" in comparison.verdict or blended.is_free
+
+    for side in comparison.sides:
+        other = comparison.b if side is comparison.a else comparison.a
+        for advantage in side.advantages:
+            kind = advantage.kind
+            if kind in ("input", "output", "blended"):
+                assert comparison.prices[kind].cheaper == side.slug
+            elif kind == "context":
+                assert comparison.larger_context == side.slug
+            elif kind == "cutoff":
+                assert comparison.newer_cutoff == side.slug
+            elif kind.startswith("benchmark:"):
+                row = next(
+                    r for r in comparison.benchmarks if r.slug == kind.split(":")[1]
+                )
+                assert row.is_shared and row.leader == side.slug
+            elif kind == "providers":
+                assert side.provider_count > other.provider_count
+            elif kind == "open_weights":
+                assert (
+                    side.model.open_weights is True
+                    and other.model.open_weights is False
+                )
+        assert len(side.choose) == max(1, len(side.advantages))
+
+    questions = " ".join(entry.question for entry in comparison.faq)
+    has_context = a.context_window is not None and b.context_window is not None
+    assert ("larger context window" in questions) == has_context
+    priced = comparison.a.reference is not None and comparison.b.reference is not None
+    assert ("Which is cheaper" in questions) == priced
+    assert ("Which scores better" in questions) == (comparison.largest_gap is not None)
