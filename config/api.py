@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -218,9 +219,13 @@ def parse_updated_since(value: str) -> dt.datetime:
         moment = None
     if moment is None:
         raise BadParameter(UPDATED_SINCE_MESSAGE.format(value=value))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, dt.UTC)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, dt.UTC)
+        # In UTC now: a moment at the very edge of the calendar fails here, not in SQL.
+        return moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise BadParameter(UPDATED_SINCE_MESSAGE.format(value=value)) from None
 
 
 # --- Pages -----------------------------------------------------------------------
@@ -257,7 +262,7 @@ class PartnerCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
-        except (ValueError, TypeError, OverflowError, DjangoValidationError):
+        except (ValueError, TypeError, OverflowError, DjangoValidationError, DataError):
             # A well-formed cursor whose position does not fit the ordering field.
             value = request.query_params.get(self.cursor_query_param)
             raise BadParameter(CURSOR_MESSAGE.format(value=value)) from None

@@ -377,3 +377,37 @@ def test_last_modified_is_the_newest_change_involved(api, catalog):
     review.save()
     response = api.get("/api/v1/models/gpt-4-1-mini/")
     assert response["Last-Modified"] == http_date(int(review.updated_at.timestamp()))
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00%2B01:00", "9999-12-31T23:59:59-01:00"]
+)
+def test_updated_since_at_the_edge_of_the_calendar_is_400_not_500(api, catalog, value):
+    body = error(api, f"/api/v1/models/?updated_since={value}")
+    assert body["detail"].startswith("updated_since must be an ISO 8601 date and time")
+
+
+@pytest.mark.parametrize(
+    ("ordering", "position"),
+    [("context_window", "many"), ("updated_at", "not-a-date")],
+)
+def test_forged_cursor_is_400_not_500(api, catalog, ordering, position):
+    import base64
+
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    body = error(api, f"/api/v1/models/?ordering={ordering}&cursor={cursor}")
+    assert body["detail"].startswith("cursor is not valid")
+
+
+@pytest.mark.parametrize(
+    ("ordering", "position"),
+    [("context_window", "99999999999999999999999"), ("name", "x\x00y")],
+)
+def test_forged_cursor_out_of_range_is_no_server_error(
+    api, catalog, ordering, position
+):
+    import base64
+
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = api.get(f"/api/v1/models/?ordering={ordering}&cursor={cursor}")
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)

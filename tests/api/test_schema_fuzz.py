@@ -6,6 +6,8 @@ catalog: no answer may be a server error or break the schema.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -20,6 +22,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 @pytest.fixture
 def key(partner_key, catalog):
     return partner_key[1]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calling the WSGI app directly fires request_finished, whose
+    close_old_connections would close the test's transaction; the test client
+    disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
