@@ -165,7 +165,7 @@ class RelatedPair:
     title: str  # "GPT-4.1 Mini vs Grok 4.20"
     model_a_slug: str
     model_b_slug: str
-    reason: str  # "featured", "same-vendor" or "price"
+    reason: str  # "featured", "same-vendor", "price" or "recent" (filler)
 
 
 # --- Outputs ---------------------------------------------------------------------------

@@ -302,7 +302,23 @@ def related_pairs(
         add(mine, other.slug, other.name, "same-vendor")
     for mine, other in _nearest_price(model_a, model_b, price_a, price_b):
         add(mine, other["slug"], other["name"], "price")
+    if len(found) < RELATED_LIMIT:
+        # Unpriced models are near nothing: fill up with recently updated ones, so
+        # that "continue comparing" is never empty while other models exist.
+        for mine, other in _recently_updated(model_a, model_b):
+            add(mine, other.slug, other.name, "recent")
     return tuple(found.values())[:RELATED_LIMIT]
+
+
+def _recently_updated(
+    model_a: LLMModel, model_b: LLMModel
+) -> list[tuple[LLMModel, LLMModel]]:
+    others = (
+        LLMModel.objects.published()
+        .exclude(pk__in=[model_a.pk, model_b.pk])
+        .order_by("-updated_at", "pk")[:RELATED_LIMIT]
+    )
+    return [(model_a if i % 2 == 0 else model_b, o) for i, o in enumerate(others)]
 
 
 def _featured_comparisons(pair_ids: set[int]) -> list[CuratedComparison]:

@@ -236,7 +236,8 @@ def test_related_pairs_leave_out_drafts_and_unavailable_offerings():
 
     slugs = {pair.slug for pair in pairs}
     assert "draft-vs-model-a" not in slugs and "draft-vs-model-b" not in slugs
-    assert not any("gone" in slug for slug in slugs)
+    priced_by = {pair.slug for pair in pairs if pair.reason == "price"}
+    assert not any("gone" in slug for slug in priced_by)
     assert "model-a-vs-scheduled" in slugs
 
 
@@ -291,3 +292,19 @@ def test_a_nonsense_blend_weight_setting_is_named_in_the_error(settings, value):
 def test_blend_weight_setting_is_read_as_an_exact_decimal(settings):
     settings.VERSUS_BLEND_INPUT_WEIGHT = "0.75"
     assert blend_input_weight() == Decimal("0.75")
+
+
+def test_continue_comparing_is_never_empty_while_other_models_exist():
+    a = LLMModelFactory(slug="model-a")
+    b = LLMModelFactory(slug="model-b")
+    LLMModelFactory(slug="unpriced-elsewhere")  # other vendor, no price, not curated
+
+    pairs = comparison_build(model_a=a, model_b=b, today=TODAY).related
+
+    assert [pair.slug for pair in pairs] == ["model-a-vs-unpriced-elsewhere"]
+
+
+def test_continue_comparing_is_empty_when_the_pair_is_the_whole_catalog():
+    a = make_priced_model("model-a", "1", "1")
+    b = make_priced_model("model-b", "2", "2")
+    assert comparison_build(model_a=a, model_b=b, today=TODAY).related == ()
