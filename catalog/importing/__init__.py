@@ -16,6 +16,11 @@ from catalog.importing.validation import (
 )
 from catalog.importing.writing import KINDS, Writer, count_rows
 
+UNKNOWN_SHAPE = (
+    f'format: is required ("{FORMAT}"); the file is neither a {FORMAT} document nor '
+    "the models.dev aggregate (api.json: {provider id: {id, name, models}})"
+)
+
 
 @dataclass
 class ImportResult:
@@ -50,7 +55,9 @@ def catalog_import(
     """
     notes: list[str] = []
     source_format = FORMAT
-    if "format" not in document and models_dev.looks_like_models_dev(document):
+    if "format" not in document:
+        if not models_dev.looks_like_models_dev(document):
+            raise CatalogError([UNKNOWN_SHAPE])
         conversion = models_dev.models_dev_convert(api=document, facts=models_json)
         document, notes = conversion.document, conversion.notes
         source_format = "models.dev"
