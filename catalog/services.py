@@ -5,7 +5,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,6 +53,29 @@ def _latest(queryset, field_name: str) -> Subquery:
         queryset.filter(model=OuterRef("pk"))
         .order_by(f"-{field_name}")
         .values(field_name)[:1]
+    )
+
+
+def _latest_edit(history, *, parent: str) -> Subquery:
+    """When a model's data last changed, from the revisions of `history`.
+
+    Creation does not count as a change for the model itself (a review checks
+    what was created); rows added to a model later do: an offering or a score
+    that appeared on a later day than the model is news for the reviewer. So a
+    freshly imported catalog does not flag every model at once.
+    """
+    added_later = Q(
+        history_type="+",
+        history_date__gt=ExpressionWrapper(
+            OuterRef("created_at") + dt.timedelta(days=1),
+            output_field=DateTimeField(),
+        ),
+    )
+    return Subquery(
+        history.filter(**{parent: OuterRef("pk")})
+        .filter(Q(history_type__in=("~", "-")) | added_later)
+        .order_by("-history_date")
+        .values("history_date")[:1]
     )
 
 
@@ -93,8 +126,11 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
             latest_review=_latest(Review.objects.all(), "reviewed_on"),
             has_offering=Exists(Offering.objects.filter(model=OuterRef("pk"))),
             has_score=Exists(Score.objects.filter(model=OuterRef("pk"))),
-            offerings_updated=_latest(Offering.objects.all(), "updated_at"),
-            scores_updated=_latest(Score.objects.all(), "updated_at"),
+            model_edited=_latest_edit(
+                LLMModel.history.filter(history_type="~"), parent="id"
+            ),
+            offerings_edited=_latest_edit(Offering.history.all(), parent="model_id"),
+            scores_edited=_latest_edit(Score.history.all(), parent="model_id"),
         )
         .order_by("name", "pk")
     )
@@ -110,14 +146,14 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
             edits = [
                 stamp
                 for stamp in (
-                    model.updated_at,
-                    model.offerings_updated,
-                    model.scores_updated,
+                    model.model_edited,
+                    model.offerings_edited,
+                    model.scores_edited,
                 )
                 if stamp is not None
             ]
-            last_edit = timezone.localdate(max(edits))
-            if last_edit > model.latest_review:
+            last_edit = timezone.localdate(max(edits)) if edits else None
+            if last_edit and last_edit > model.latest_review:
                 changed.add(
                     QueueEntry(
                         model,

@@ -173,3 +173,22 @@ def test_admin_home_links_each_entry_to_the_place_to_fix_it(admin_client):
     assert f'href="{model_url}"' in page
     assert f'href="{offering_url}"' in page
     assert mark_url in page
+
+
+def test_catalog_loaded_after_its_reviews_is_not_flagged_as_changed():
+    """Loading a catalog writes every row today; that is not an edit to review."""
+    model = _complete_model("Imported", reviewed_days_ago=60)
+    assert model.reviews.get().reviewed_on < TODAY
+    assert _queue()["changed-since-review"] == []
+
+
+def test_offering_added_on_a_later_day_or_removed_is_a_change():
+    added = _complete_model("Gains Provider", reviewed_days_ago=5)
+    LLMModel.objects.filter(pk=added.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    OfferingFactory(model=added, checked_on=TODAY)
+    removed = _complete_model("Loses Provider", reviewed_days_ago=5)
+    removed.offerings.get().delete()
+    OfferingFactory(model=removed, checked_on=TODAY)  # same day as creation: no news
+    assert _queue()["changed-since-review"] == ["Gains Provider", "Loses Provider"]
