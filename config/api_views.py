@@ -7,6 +7,9 @@ import datetime as dt
 import hashlib
 import math
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -21,6 +24,7 @@ from rest_framework.decorators import (
 )
 from rest_framework.response import Response
 
+from catalog.cache import catalog_version
 from catalog.models import PartnerKey
 from config.api import (
     ALLOWED_METHODS,
@@ -36,6 +40,9 @@ from config.api import (
     parse_updated_since,
     single_value,
 )
+
+# Seconds an API answer is kept (at most; any catalog write retires it at once).
+ANSWER_TTL = 60
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -113,6 +120,27 @@ class PartnerAPIMixin:
             ):
                 self.last_modified = moment
 
+    def cached_answer(self, request, build):
+        """The answer from the shared cache, or built and kept there.
+
+        Keyed by the catalog version, so any catalog write retires every kept
+        answer at once; the origin and full path (links are absolute and the
+        query decides the content) pick the answer. Keys, rates and parameters
+        are still checked on every request, before this. ANSWER_TTL bounds how
+        late a draft scheduled to publish itself (no write) shows.
+        """
+        origin = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+        digest = hashlib.sha256(
+            f"{origin}{request.get_full_path()}".encode()
+        ).hexdigest()
+        self._answer_key = f"api-answer:{catalog_version()}:{digest}"
+        kept = cache.get(self._answer_key)
+        if kept is not None:
+            self._answer_key = None
+            content, self.last_modified = kept
+            return HttpResponse(content, content_type="application/json")
+        return build(request)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ("Authorization",))
@@ -121,7 +149,12 @@ class PartnerAPIMixin:
         response["Cache-Control"] = "private, no-cache"
         if getattr(response, "streaming", False):
             return response
-        response.render()
+        if isinstance(response, Response):
+            response.render()
+            if getattr(self, "_answer_key", None):
+                cache.set(
+                    self._answer_key, (response.content, self.last_modified), ANSWER_TTL
+                )
         digest = hashlib.sha256(response.content).hexdigest()[:32]
         response["ETag"] = f'"{digest}"'
         timestamp = None
@@ -156,13 +189,21 @@ class PartnerReadOnlyViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         return self.filter_updated_since(queryset)
 
     def list(self, request, *args, **kwargs):
+        return self.cached_answer(request, self.build_list)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached_answer(
+            request, lambda request: self.build_detail(request, **kwargs)
+        )
+
+    def build_list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self.note_modified(*(getattr(obj, self.updated_at_field) for obj in page))
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def build_detail(self, request, **kwargs):
         instance = self.get_object()
         self.note_modified(getattr(instance, self.updated_at_field))
         return Response(self.get_serializer(instance).data)

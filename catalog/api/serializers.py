@@ -180,7 +180,9 @@ class LeaderboardEntrySerializer(serializers.Serializer):
     value = ScoreValueField(source="score.value")
     verified = serializers.BooleanField(source="score.is_verified", read_only=True)
     source_url = serializers.CharField(source="score.source_url", read_only=True)
-    measured_on = serializers.DateField(source="score.measured_on", read_only=True)
+    measured_on = serializers.DateField(
+        source="score.measured_on", read_only=True, allow_null=True
+    )
 
 
 class BenchmarkDetailSerializer(BenchmarkSerializer):
@@ -319,7 +321,7 @@ class ScoreSerializer(serializers.Serializer):
     value = ScoreValueField()
     verified = serializers.BooleanField(source="is_verified", read_only=True)
     source_url = serializers.CharField(read_only=True)
-    measured_on = serializers.DateField(read_only=True)
+    measured_on = serializers.DateField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
 

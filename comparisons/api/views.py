@@ -99,7 +99,7 @@ class ComparisonViewSet(PartnerReadOnlyViewSet):
             .prefetch_related("faq_entries")
         )
 
-    def retrieve(self, request, *args, **kwargs):
+    def build_detail(self, request, **kwargs):
         pair = kwargs["pair"]
         for slug_a, slug_b in services.pair_parse(pair):
             if slug_a == slug_b:

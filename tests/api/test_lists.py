@@ -411,3 +411,32 @@ def test_forged_cursor_out_of_range_is_no_server_error(
     cursor = base64.b64encode(f"p={position}".encode()).decode()
     response = api.get(f"/api/v1/models/?ordering={ordering}&cursor={cursor}")
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
+
+
+# --- Kept answers ----------------------------------------------------------------------
+
+
+def test_repeated_request_is_served_from_the_cache_with_the_same_etag(
+    api, catalog, django_assert_num_queries
+):
+    first = api.get("/api/v1/models/gpt-4-1-mini/")
+    with django_assert_num_queries(1):  # only the key
+        again = api.get("/api/v1/models/gpt-4-1-mini/")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    not_modified = api.get(
+        "/api/v1/models/gpt-4-1-mini/", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_kept_answers_follow_the_host_in_their_links(api, catalog):
+    api.get("/api/v1/vendors/")
+    other = api.get("/api/v1/vendors/", HTTP_HOST="127.0.0.1")
+    assert other.json()["results"][0]["api_url"].startswith("http://127.0.0.1/")
+
+
+def test_kept_answers_still_check_the_key_and_the_rate(api, anonymous, catalog):
+    api.get("/api/v1/vendors/")
+    assert anonymous.get("/api/v1/vendors/").status_code == HTTPStatus.UNAUTHORIZED

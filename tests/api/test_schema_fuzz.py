@@ -65,3 +65,35 @@ def test_schema_lists_every_endpoint():
         "/api/v1/comparisons/{pair}/",
         "/api/v1/export/",
     }
+
+
+KNOWN_OBJECTS = [
+    ("/api/v1/vendors/{slug}/", {"slug": "openai"}),
+    ("/api/v1/providers/{slug}/", {"slug": "openrouter"}),
+    ("/api/v1/benchmarks/{slug}/", {"slug": "swe-bench-verified"}),
+    ("/api/v1/models/{slug}/", {"slug": "gpt-4-1-mini"}),
+    ("/api/v1/models/{slug}/", {"slug": "grok-4-20"}),
+    ("/api/v1/comparisons/{pair}/", {"pair": "gpt-4-1-mini-vs-grok-4-20"}),
+]
+
+
+@pytest.mark.parametrize(("path", "parameters"), KNOWN_OBJECTS)
+def test_details_of_real_objects_conform_to_the_schema(key, path, parameters):
+    """Random slugs mostly find nothing; these 200 answers are checked too."""
+    case = schema[path]["GET"].Case(path_parameters=parameters)
+    response = case.call_and_validate(
+        headers={"Authorization": f"Api-Key {key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
+    assert response.status_code == 200
+
+
+def test_filtered_model_list_conforms_to_the_schema(key):
+    case = schema["/api/v1/models/"]["GET"].Case(
+        query={"vendor": "openai", "vision": "true", "ordering": "-updated_at"}
+    )
+    response = case.call_and_validate(
+        headers={"Authorization": f"Api-Key {key}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
+    assert [m["slug"] for m in response.json()["results"]] == ["gpt-4-1-mini"]
