@@ -8,6 +8,7 @@ offerings. The result goes through the same checks and writer as any
 shared/data/models.dev/README.md ("Quirks an importer must handle").
 """
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ from catalog.validators import (
 FACTS_FILENAME = "models.json"
 SOURCE_URL = "https://models.dev/"
 FULL_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Score.value holds up to 10 digits before the point.
+SCORE_LIMIT = 10**10
+# Offering prices hold up to six digits before the point.
+PRICE_LIMIT = 10**6
 
 # Providers that serve their own lab's models under unprefixed ids.
 FIRST_PARTY = {
@@ -256,7 +261,7 @@ def models_dev_convert(*, api: dict, facts: dict | None = None) -> Conversion:
         "providers": [
             {
                 "slug": slug,
-                "name": _text(entry.get("name")) or slug,
+                "name": _text(entry.get("name"))[:200] or slug,
                 "website": _url(entry.get("doc")),
                 "description": "",
             }
@@ -411,7 +416,7 @@ def _model(
             "code_execution": None,
         },
         "description": "",
-        "lifecycle": _pick(entries, lambda d: LIFECYCLE.get(d.get("status"), "active")),
+        "lifecycle": _pick(entries, lambda d: LIFECYCLE.get(_text(d.get("status")), "active")),
         "deprecation_date": None,
         "offerings": [],
         "scores": [],
@@ -498,6 +503,8 @@ def _scores(
                 not name
                 or isinstance(value, bool)
                 or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or abs(value) >= SCORE_LIMIT
             ):
                 continue
             bench_slug = slugify(name)
@@ -584,9 +591,11 @@ def _price(value: object) -> str | None:
         return None
     try:
         # Decimal(str(x)) then six places: 0.39999999999999997 becomes 0.4.
-        return format(price(value).normalize(), "f")
+        number = price(value)
     except Invalid:
         return None
+    # A price the catalog cannot hold is not a price anyone charges.
+    return format(number.normalize(), "f") if number < PRICE_LIMIT else None
 
 
 def _partial_date(value: object) -> str | None:

@@ -6,11 +6,14 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from hypothesis import strategies as st
 
 from catalog import models as catalog
+from catalog.importing.validation import catalog_validate
 from catalog.models_dev import looks_like_models_dev, models_dev_convert, slugify
 from tests.catalog.test_import_errors import snapshot
 
@@ -341,3 +344,119 @@ def test_full_models_dev_file_imports_and_reimports_without_change(models_dev_di
 
     assert "Nothing to change: created 0, updated 0" in again
     assert snapshot() == before
+
+
+# Any JSON value, to stand in for whatever a models.dev field might hold.
+junk = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+def either(strategy):
+    return st.one_of(junk, strategy)
+
+
+prices = either(st.floats(-1, 1e7) | st.integers(-1, 10**7))
+dates = either(
+    st.sampled_from(["2025-04", "2025-04-14", "2025-13", "2025-02-30", "soon"])
+)
+counts = either(st.integers(-5, 2 * 10**9))
+modality_lists = either(
+    st.lists(
+        st.sampled_from(["text", "image", "audio", "video", "pdf", "smell"]), max_size=5
+    )
+)
+entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": either(st.text(max_size=300)),
+        "family": either(st.sampled_from(["gpt", "claude-opus", "llama", "", "o"])),
+        "release_date": dates,
+        "knowledge": dates,
+        "limit": either(
+            st.fixed_dictionaries({}, optional={"context": counts, "output": counts})
+        ),
+        "cost": either(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "input": prices,
+                    "output": prices,
+                    "cache_read": prices,
+                    "cache_write": prices,
+                    "tiers": either(
+                        st.lists(
+                            st.fixed_dictionaries(
+                                {},
+                                optional={
+                                    "input": prices,
+                                    "output": prices,
+                                    "tier": either(
+                                        st.fixed_dictionaries(
+                                            {
+                                                "type": st.sampled_from(
+                                                    ["context", "x"]
+                                                ),
+                                                "size": counts,
+                                            }
+                                        )
+                                    ),
+                                },
+                            ),
+                            max_size=3,
+                        )
+                    ),
+                },
+            )
+        ),
+        "modalities": either(
+            st.fixed_dictionaries(
+                {}, optional={"input": modality_lists, "output": modality_lists}
+            )
+        ),
+        "reasoning": junk,
+        "tool_call": junk,
+        "structured_output": junk,
+        "open_weights": junk,
+        "status": either(st.sampled_from(["deprecated", "alpha", "beta"])),
+    },
+)
+model_ids = st.text(alphabet="abAB12./:@~-_ vs", min_size=1, max_size=100)
+providers = st.builds(
+    lambda name, doc, models: {"id": "p", "name": name, "doc": doc, "models": models},
+    junk,
+    junk,
+    st.dictionaries(model_ids, entries, max_size=4),
+)
+aggregates = st.dictionaries(
+    st.text(alphabet="ab-._1", min_size=1, max_size=8),
+    providers,
+    min_size=1,
+    max_size=3,
+)
+
+
+@hypothesis.settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+@hypothesis.given(api=aggregates)
+def test_any_models_dev_values_convert_to_a_valid_catalog_document(api):
+    """models.dev values that are missing, odd or absurd become unknown; the import never fails on them."""
+    document = models_dev_convert(api=api).document
+
+    checked = catalog_validate(document)
+
+    assert len(checked.models) == len(document["models"])
+    for model in document["models"]:
+        assert "-vs-" not in model["slug"]
