@@ -1410,25 +1410,32 @@ def _faq_largest_gap(a: Side, b: Side, facts: _Facts) -> FAQEntry | None:
     return FAQEntry(question, answer)
 
 
+def _on_or_in(value: str) -> str:
+    """'on 1 Apr 2025' for a day, 'in Jan 2025' for a month."""
+    parts = fmt.partial_date_parts(value)
+    preposition = "in" if parts is None or parts[2] is None else "on"
+    return f"{preposition} {fmt.partial_date_text(value)}"
+
+
 def _faq_newer(a: Side, b: Side, facts: _Facts) -> FAQEntry | None:
     date_a, date_b = a.model.release_date, b.model.release_date
     if fmt.partial_date_parts(date_a) is None or fmt.partial_date_parts(date_b) is None:
         return None
     question = f"Which is newer, {a.name} or {b.name}?"
-    text_a, text_b = fmt.partial_date_text(date_a), fmt.partial_date_text(date_b)
     if facts.newer_release is None:
         if date_a == date_b:
-            answer = f"Neither: both were released on {text_a}."
+            answer = f"Neither: both were released {_on_or_in(date_a)}."
         else:
             answer = (
-                f"Neither, as far as the dates show: {a.name} came out in {text_a} and "
-                f"{b.name} in {text_b}, the same month."
+                f"Neither, as far as the dates show: {a.name} came out {_on_or_in(date_a)} "
+                f"and {b.name} {_on_or_in(date_b)}, the same month."
             )
     else:
         new, old = (a, b) if facts.newer_release == a.slug else (b, a)
-        new_text = text_a if new is a else text_b
-        old_text = text_b if new is a else text_a
-        answer = f"{new.name}, released {new_text}; {old.name} was released {old_text}."
+        answer = (
+            f"{new.name}, released {_on_or_in(new.model.release_date)}; "
+            f"{old.name} was released {_on_or_in(old.model.release_date)}."
+        )
     return FAQEntry(question, answer)
 
 

@@ -480,3 +480,19 @@ def test_thin_pairs_and_retired_models_are_not_indexed():
 
 def test_argument_order_does_not_matter():
     assert derive(GPT_41_MINI, GROK_4_20) == derive(GROK_4_20, GPT_41_MINI)
+
+
+def test_newer_answer_reads_by_day_or_by_month():
+    def answer(x, y):
+        comparison = derive(model("a", release_date=x), model("b", release_date=y))
+        return next(
+            e.answer for e in comparison.faq if e.question.startswith("Which is newer")
+        )
+
+    assert answer("2025-04-01", "2025-03") == (
+        "A, released on 1 Apr 2025; B was released in Mar 2025."
+    )
+    assert answer("2025-01", "2025-01-15").startswith(
+        "Neither, as far as the dates show"
+    )
+    assert answer("2025-01", "2025-01") == "Neither: both were released in Jan 2025."
