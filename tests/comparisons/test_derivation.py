@@ -496,3 +496,23 @@ def test_newer_answer_reads_by_day_or_by_month():
         "Neither, as far as the dates show"
     )
     assert answer("2025-01", "2025-01") == "Neither: both were released in Jan 2025."
+
+
+def test_derivation_and_formatting_import_no_django_drf_or_catalog():
+    """STYLE.md: the derivation takes plain data and returns plain data."""
+    import ast
+    from pathlib import Path
+
+    import comparisons.derivation
+    import comparisons.formatting
+
+    for module in (comparisons.derivation, comparisons.formatting):
+        tree = ast.parse(Path(module.__file__).read_text())
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module or "")
+        roots = {name.split(".")[0] for name in imported}
+        assert not roots & {"django", "rest_framework", "catalog"}, module.__name__
