@@ -547,7 +547,7 @@ def comparison_derive(
         and (today - last_reviewed).days > review_stale_days,
         sources=_sources(model_a, model_b),
         is_indexable=_is_indexable(model_a, model_b, ref_a, ref_b, facts),
-        description=_description(model_a, model_b, generated_verdict),
+        description=_description(model_a, model_b, facts),
         updated_at=max(stamps, default=None),
     )
 
@@ -1218,9 +1218,17 @@ def _intro(a: ModelFacts, b: ModelFacts, facts: _Facts) -> str:
     return " ".join(sentences)
 
 
-def _description(a: ModelFacts, b: ModelFacts, verdict: str) -> str:
-    first = verdict.split(". ")[0].rstrip(".")
-    return f"{a.name} vs {b.name}, compared from our catalog. {first}."
+def _description(a: ModelFacts, b: ModelFacts, facts: _Facts) -> str:
+    """The meta description: what the page compares, and the price claim if there is one."""
+    text = (
+        f"{a.name} vs {b.name}: prices at each provider, context windows, "
+        "capabilities and benchmark scores, side by side."
+    )
+    blended = facts.prices["blended"]
+    if blended.cheaper is not None:
+        how = "free" if blended.is_free else blended.saving_text
+        text += f" {facts.name(blended.cheaper)} is {how} on a {facts.blend} blend."
+    return text
 
 
 # --- FAQ -------------------------------------------------------------------------------
