@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, JSONField, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.forms import (
@@ -86,6 +88,10 @@ class CatalogAdmin(SimpleHistoryAdmin):
 
     form = LockedModelForm
     save_on_top = True
+    # Modality and source lists are short JSON arrays: no need for a tall box.
+    formfield_overrides = {
+        JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
 
     def set_history_delta_changes(
         self, request, historical_records, foreign_keys_are_objs=True
@@ -239,6 +245,7 @@ class ScoreInline(admin.TabularInline):
 
 class ReviewInline(admin.StackedInline):
     model = Review
+    formfield_overrides = CatalogAdmin.formfield_overrides
     fields = (("reviewed_on", "reviewer"), "summary", "sources", "body")
     extra = 0
 
@@ -299,7 +306,16 @@ class LLMModelAdmin(CatalogAdmin):
                 )
             },
         ),
-        ("Capabilities", {"fields": CAPABILITIES}),
+        (
+            "Capabilities",
+            {
+                "fields": (
+                    ("vision", "multimodal", "reasoning"),
+                    ("function_calling", "tool_use"),
+                    ("structured_outputs", "code_execution"),
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request: HttpRequest):
@@ -583,6 +599,11 @@ class ComparisonAdmin(CatalogAdmin):
 
 
 # --- Partner keys ------------------------------------------------------------------
+
+
+# The library's own key model is unused (partners get PartnerKey): keep it out of
+# the admin so nobody issues a key that the API would not accept.
+admin.site.unregister(APIKey)
 
 
 @admin.register(PartnerKey)

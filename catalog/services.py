@@ -23,7 +23,7 @@ from catalog.models import LLMModel, Offering, PricePoint, Review, Score
 
 DEPRECATION_WARNING_DAYS = 90
 # Each list shows this many entries at most; the count says how many there are.
-QUEUE_LIST_LIMIT = 50
+QUEUE_LIST_LIMIT = 25
 
 
 @dataclass

@@ -14,6 +14,8 @@ MORE_LINKS = {
     "prices-unchecked": ("admin:catalog_offering_changelist", "price_check=stale"),
 }
 REVIEW_SECTIONS = {"never-reviewed", "review-stale", "changed-since-review"}
+# Short sections open by themselves; long ones stay folded under their count.
+OPEN_SECTION_MAX = 10
 
 
 @register.inclusion_tag("admin/catalog/review_queue.html", takes_context=True)
@@ -30,6 +32,7 @@ def review_queue(context) -> dict:
             section.key, ("admin:catalog_llmmodel_changelist", "")
         )
         section.more_url = reverse(name) + (f"?{query}" if query else "")
+        section.is_open = 0 < section.total <= OPEN_SECTION_MAX
         for entry in section.entries:
             if entry.offering is not None:
                 entry.fix_url = reverse(

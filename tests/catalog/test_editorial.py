@@ -139,7 +139,7 @@ def test_reverted_name_shows_on_the_reader_page_at_once(editor_client, client):
     original = model.history.get()
     _save(editor_client, model, name="After Edit")
     reader = type(client)()
-    pages = (reverse("catalog:model-list"),)
+    pages = (reverse("catalog:model-list"), model.get_absolute_url())
     assert all(b"After Edit" in reader.get(url).content for url in pages)
 
     revert_url = reverse(
