@@ -7,9 +7,13 @@ from html import unescape
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.html import strip_tags
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from catalog.models import ComparisonFAQ, LLMModel
+from catalog.models import CAPABILITY_LABELS, ComparisonFAQ, LLMModel
 from comparisons.forms import (
     TOKENS_NEGATIVE_MESSAGE,
     TOKENS_NOT_NUMBER_MESSAGE,
@@ -21,6 +25,7 @@ from tests.factories import (
     LLMModelFactory,
     OfferingFactory,
     ProviderFactory,
+    ReviewFactory,
     ScoreFactory,
     VendorFactory,
 )
@@ -467,3 +472,111 @@ def test_pair_page_uses_the_same_queries_at_any_catalog_size(
     with django_assert_num_queries(16):
         response = client.get(PAIR_URL)
     assert response.status_code == HTTPStatus.OK
+
+
+# --- Random small catalogs -------------------------------------------------------------
+
+PRICES = st.one_of(
+    st.none(), st.sampled_from(["0", "0.075", "0.4", "1.25", "3", "15", "120.5"])
+)
+MODEL_SPECS = st.fixed_dictionaries(
+    {
+        "offerings": st.lists(
+            st.tuples(
+                st.sampled_from(["p-one", "p-two", "p-three"]),
+                PRICES,
+                PRICES,
+                st.booleans(),
+            ),
+            max_size=3,
+            unique_by=lambda offering: offering[0],
+        ),
+        "context": st.one_of(
+            st.none(), st.sampled_from([8_192, 131_072, 1_047_576, 2_000_000])
+        ),
+        "release": st.sampled_from(["", "2025-04", "2025-04-01", "2026-01-01"]),
+        "cutoff": st.sampled_from(["", "2024-09", "2025-01-15"]),
+        "capabilities": st.fixed_dictionaries(
+            {key: st.one_of(st.none(), st.booleans()) for key in CAPABILITY_LABELS}
+        ),
+        "open_weights": st.one_of(st.none(), st.booleans()),
+        "scores": st.lists(
+            st.tuples(
+                st.sampled_from(["b-pct", "b-elo", "b-low"]),
+                st.decimals(min_value=0, max_value=2000, places=1),
+                st.booleans(),
+            ),
+            max_size=3,
+            unique_by=lambda score: score[0],
+        ),
+        "lifecycle": st.sampled_from(list(LLMModel.Lifecycle.values)),
+        "reviewed": st.booleans(),
+    }
+)
+
+
+def _build_model(slug: str, spec: dict) -> LLMModel:
+    model = LLMModelFactory(
+        slug=slug,
+        name=slug.replace("-", " ").title(),
+        context_window=spec["context"],
+        release_date=spec["release"],
+        knowledge_cutoff=spec["cutoff"],
+        open_weights=spec["open_weights"],
+        lifecycle=spec["lifecycle"],
+        **spec["capabilities"],
+    )
+    for provider, input_price, output_price, available in spec["offerings"]:
+        OfferingFactory(
+            model=model,
+            provider=ProviderFactory(slug=provider, name=provider.title()),
+            input_price=None if input_price is None else Decimal(input_price),
+            output_price=None if output_price is None else Decimal(output_price),
+            is_available=available,
+        )
+    units = {"b-pct": ("%", True), "b-elo": ("elo", True), "b-low": ("s", False)}
+    for benchmark, value, verified in spec["scores"]:
+        unit, higher = units[benchmark]
+        ScoreFactory(
+            model=model,
+            benchmark=BenchmarkFactory(
+                slug=benchmark, unit=unit, higher_is_better=higher
+            ),
+            value=value,
+            is_verified=verified,
+        )
+    if spec["reviewed"]:
+        ReviewFactory(model=model)
+    return model
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(first=MODEL_SPECS, second=MODEL_SPECS)
+def test_pages_of_random_catalogs_render_without_missing_values(client, first, second):
+    """Ties, unknowns, zero prices, no offering, units other than %: always a clean page."""
+    with transaction.atomic():
+        cache.clear()
+        _build_model("model-a", first)
+        _build_model("model-b", second)
+        urls = [
+            "/compare/model-a-vs-model-b/",
+            "/compare/model-a-vs-model-b/?input_tokens=12345&output_tokens=0",
+            "/models/model-a/",
+            "/models/model-b/",
+            "/models/?sort=price",
+            "/benchmarks/b-pct/",
+        ]
+        for url in urls:
+            response = client.get(url)
+            if (
+                url.startswith("/benchmarks/")
+                and response.status_code == HTTPStatus.NOT_FOUND
+            ):
+                continue  # neither model has a score there
+            assert response.status_code == HTTPStatus.OK, url
+            assert forbidden_words(html_of(response)) == [], url
+        transaction.set_rollback(True)
