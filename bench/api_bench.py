@@ -6,9 +6,12 @@ Usage: python bench/api_bench.py [--seconds 5] [--workers 2]
 Builds a throw-away SQLite database with the demo catalog in a temporary
 folder, issues a key, serves the app with gunicorn on a free loopback port and
 hits each endpoint in a bounded loop (a number of seconds, at most 5,000
-requests, one client with keep-alive). Queries per request are counted in this
-process with Django's test client on the same database. Nothing outside
-127.0.0.1 is contacted and the real database is never touched.
+requests, one client with keep-alive). It does so twice: with answers kept in
+the cache ("kept", the normal case between two catalog edits) and with a cache
+that keeps nothing ("built", every answer computed, as right after an edit).
+Queries per request are counted in this process with Django's test client on
+the same database. Nothing outside 127.0.0.1 is contacted and the real
+database is never touched.
 """
 
 import argparse
@@ -75,27 +78,74 @@ def throughput(
     return count / (time.perf_counter() - start), size
 
 
-def query_counts(env: dict, key: str) -> dict[str, int]:
-    """Queries per request, counted in-process against the same database."""
+def query_counts(env: dict, key: str) -> dict[str, tuple[int, int]]:
+    """Queries per request (kept, built), counted in-process on the same database."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    counts = {}
-    for label, path in ENDPOINTS:
-        client.get(path)  # warm the catalog version in the cache
+
+    def count(path: str) -> int:
         with CaptureQueriesContext(connection) as context:
             response = client.get(path)
             if response.streaming:
                 b"".join(response.streaming_content)
-        counts[label] = len(context)
+        return len(context)
+
+    counts = {}
+    for label, path in ENDPOINTS:
+        cache.clear()
+        client.get("/api/v1/vendors/")  # the catalog version is in the cache
+        built = count(path)
+        kept = count(path)
+        counts[label] = (kept, built)
     return counts
+
+
+def serve_and_measure(env: dict, key: str, workers: int, seconds: float) -> list:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_up(f"{base}/api/v1/vendors/")
+        session = requests.Session()
+        session.headers["Authorization"] = f"Api-Key {key}"
+        results = []
+        for label, path in ENDPOINTS:
+            session.get(base + path, timeout=30)  # warm up
+            results.append((label, *throughput(session, base + path, seconds)))
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+NO_CACHE_SETTINGS = """from config.settings import *  # noqa: F403
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+"""
 
 
 def main() -> None:
@@ -119,48 +169,30 @@ def main() -> None:
         manage(env, "import_catalog", str(DEMO))
         key = manage(env, "create_api_key", "Benchmark").strip().splitlines()[-1]
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(options.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            wait_until_up(f"{base}/api/v1/vendors/")
-            session = requests.Session()
-            session.headers["Authorization"] = f"Api-Key {key}"
-            results = []
-            for label, path in ENDPOINTS:
-                session.get(base + path, timeout=30)  # warm up
-                results.append(
-                    (label, *throughput(session, base + path, options.seconds))
-                )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
+        kept = serve_and_measure(env, key, options.workers, options.seconds)
+        Path(tmp, "api_bench_no_cache.py").write_text(NO_CACHE_SETTINGS)
+        no_cache_env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "api_bench_no_cache",
+            "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
+        }
+        built = serve_and_measure(no_cache_env, key, options.workers, options.seconds)
         queries = query_counts(env, key)
 
     print(
         f"Partner API on gunicorn ({options.workers} workers, SQLite, local-memory "
         f"cache), demo catalog, one keep-alive client, {options.seconds:g} s each:\n"
     )
-    print(f"| {'endpoint':<20} | {'requests/s':>10} | {'queries':>7} | {'bytes':>8} |")
-    print(f"| {'-' * 20} | {'-' * 10}:| {'-' * 7}:| {'-' * 8}:|")
-    for label, rate, size in results:
-        print(f"| {label:<20} | {rate:>10.1f} | {queries[label]:>7} | {size:>8} |")
+    print(
+        "| endpoint | requests/s kept | requests/s built | queries kept | queries built | bytes |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for (label, kept_rate, size), (_, built_rate, _) in zip(kept, built, strict=True):
+        kept_queries, built_queries = queries[label]
+        print(
+            f"| {label} | {kept_rate:.1f} | {built_rate:.1f} | {kept_queries} "
+            f"| {built_queries} | {size} |"
+        )
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ NOT_FOUND = {
     "different published models.",
     "code": "not_found",
 }
+# The key, the two models, then comparisons.services: the pair (5), the curated
+# comparison and its FAQ (2), related pairs (at most 9; fewer once six are found).
+PAIR_MAX_QUERIES = 18
 PAIR_KEYS = [
     "slug",
     "url",
@@ -252,3 +255,15 @@ def test_random_pairs_api_matches_the_page(api, catalog):
     for _ in range(6):
         a, b = rng.sample(published, 2)
         assert_api_matches_page(api, services.pair_slug(a, b))
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_pair_query_count_does_not_grow_with_the_catalog(
+    api, catalog, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        model = LLMModelFactory(vendor=catalog["openai"])
+        OfferingFactory(model=model)
+        ScoreFactory(model=model, benchmark=catalog["swe"])
+    with django_assert_max_num_queries(PAIR_MAX_QUERIES):
+        assert api.get(f"/api/v1/comparisons/{PAIR}/").status_code == HTTPStatus.OK
