@@ -15,7 +15,6 @@ per package and closed before the worker moves on to database tests.
 import contextlib
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,29 +29,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BROWSER_TESTS = Path(__file__).resolve().parent
-DEMO_CATALOG = ROOT / "catalog" / "fixtures" / "demo-catalog.json"
-AXE_JS = BROWSER_TESTS / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-CHROMIUM = Path(os.environ.get("VERSUS_CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium keeps calling Google's hosts,
-# which a closed network refuses many times a second.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-
-EDITOR_USERNAME = "editor"
-SERVER_START_TIMEOUT = 60  # seconds; a cold start on 2 busy cores takes about 5
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_CATALOG,
+    DESKTOP,
+    EDITOR_USERNAME,
+    ROOT,
+    SERVER_START_TIMEOUT,
+)
 
 
 def in_ci() -> bool:
@@ -171,10 +156,12 @@ def _prepare(site: Site) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    site.manage("migrate", "--no-input", "-v0")
-    site.manage("import_catalog", str(DEMO_CATALOG))
+    # One process for the three steps: Django starts once, not three times.
     site.shell(
         "from django.contrib.auth.models import Group, User\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
+        f"call_command('import_catalog', {str(DEMO_CATALOG)!r}, verbosity=0)\n"
         f"user = User.objects.create_user({site.editor_username!r}, "
         f"password={site.editor_password!r}, is_staff=True)\n"
         "user.groups.add(Group.objects.get(name='Editors'))\n"
@@ -292,93 +279,54 @@ class Traffic:
     script_errors: list[str] = field(default_factory=list)
 
 
-def open_context(browser, site: Site, traffic: Traffic, **options):
-    """A fresh browser context on the site, recording every request and error."""
-    options.setdefault("viewport", DESKTOP)
-    context = browser.new_context(base_url=site.url, **options)
-    context.set_default_timeout(10_000)
-
-    def on_response(response) -> None:
-        if response.status >= 500:
-            traffic.server_errors.append(f"{response.status} {response.url}")
-
-    context.on("request", lambda request: traffic.requests.append(request))
-    context.on("response", on_response)
-    context.on("page", lambda page: watch_scripts(page, traffic))
-    return context
-
-
-def watch_scripts(page, traffic: Traffic) -> None:
-    page.on("pageerror", lambda error: traffic.script_errors.append(str(error)))
-
-
 @pytest.fixture
 def traffic() -> Traffic:
     return Traffic()
 
 
 @pytest.fixture
-def context(browser, site, traffic):
-    """A desktop-sized, light-scheme context; fails the test on a 5xx or a script error."""
-    context = open_context(browser, site, traffic, color_scheme="light")
-    yield context
-    context.close()
+def new_page(browser, site, traffic):
+    """Open a page in a fresh context (``new_page(viewport=PHONE, ...)``).
+
+    Every request is recorded in ``traffic``; a 5xx answer, an uncaught script
+    error or a resource the Content-Security-Policy blocks fails the test.
+    """
+    contexts = []
+
+    def open_page(**options):
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("color_scheme", "light")
+        context = browser.new_context(base_url=site.url, **options)
+        context.set_default_timeout(10_000)
+        context.on("request", lambda request: traffic.requests.append(request))
+        context.on("response", lambda response: _note_server_error(traffic, response))
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: traffic.script_errors.append(str(error)))
+        page.on("console", lambda message: _note_csp_violation(traffic, message))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not traffic.server_errors, (
         f"server errors: {traffic.server_errors}\n{site.log_tail()}"
     )
     assert not traffic.script_errors, f"script errors: {traffic.script_errors}"
 
 
+def _note_csp_violation(traffic: Traffic, message) -> None:
+    # A script or style the Content-Security-Policy blocks is a broken page.
+    if message.type == "error" and "Content Security Policy" in message.text:
+        traffic.script_errors.append(message.text)
+
+
+def _note_server_error(traffic: Traffic, response) -> None:
+    if response.status >= 500:
+        traffic.server_errors.append(f"{response.status} {response.url}")
+
+
 @pytest.fixture
-def page(context):
-    return context.new_page()
-
-
-# --- Helpers ---------------------------------------------------------------------
-
-
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core in the page; return its violations of the given impacts."""
-    if not AXE_JS.exists():
-        if shutil.which("npm") is None:
-            pytest.skip(
-                "node/npm is not installed, so axe-core (tests/browser/package.json) "
-                "cannot be installed: accessibility rules not checked"
-            )
-        pytest.fail(
-            f"{AXE_JS.relative_to(ROOT)} is missing: run `npm ci --prefix tests/browser` "
-            "(make install does it when npm exists)",
-            pytrace=False,
-        )
-    page.add_script_tag(path=str(AXE_JS))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [v for v in violations if v["impact"] in impacts]
-
-
-def describe_violations(violations: list[dict]) -> str:
-    """One readable paragraph per violation: rule, impact, help and the elements."""
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"[{violation['impact']}] {violation['id']}: {violation['help']} "
-            f"({violation['helpUrl']})"
-        )
-        for node in violation["nodes"][:8]:
-            lines.append(f"    at {' '.join(node['target'])}: {node['html'][:160]}")
-            summary = node.get("failureSummary", "").replace("\n", " ")
-            if summary:
-                lines.append(f"       {summary[:300]}")
-    return "\n".join(lines)
-
-
-def same_host_only(site: Site, requests) -> list[str]:
-    """The URLs of requests that left the site's own host (should be none)."""
-    host = urllib.parse.urlsplit(site.url).netloc
-    return [
-        request.url
-        for request in requests
-        if urllib.parse.urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
-        and urllib.parse.urlsplit(request.url).netloc != host
-    ]
+def page(new_page):
+    """A desktop-sized page in the light scheme."""
+    return new_page()
