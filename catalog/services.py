@@ -305,3 +305,26 @@ def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
         )
     changes.sort(key=lambda change: (change.at, change.key), reverse=True)
     return changes[:limit]
+
+
+SCHEDULED_PUBLICATION_REASON = "Scheduled publication"
+
+
+@transaction.atomic
+def scheduled_drafts_publish(*, now: dt.datetime | None = None) -> list[LLMModel]:
+    """Mark drafts whose publish_at has passed as published, one revision each."""
+    now = now or timezone.now()
+    due = list(
+        LLMModel.objects.select_for_update()
+        .filter(
+            status=LLMModel.Status.DRAFT,
+            publish_at__isnull=False,
+            publish_at__lte=now,
+        )
+        .order_by("publish_at", "pk")
+    )
+    for model in due:
+        model.status = LLMModel.Status.PUBLISHED
+        model._change_reason = SCHEDULED_PUBLICATION_REASON
+        model.save()
+    return due

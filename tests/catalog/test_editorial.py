@@ -3,12 +3,16 @@
 import datetime as dt
 from decimal import Decimal
 from http import HTTPStatus
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.cache import VERSION_KEY, catalog_version
 from catalog.forms import STALE_EDIT_MESSAGE
 from catalog.models import LLMModel, Review
 from tests.catalog.adminforms import change_form_data
@@ -429,3 +433,30 @@ def test_staff_without_review_rights_cannot_mark_reviewed(client):
     model = LLMModelFactory()
     url = reverse("admin:catalog_llmmodel_mark_reviewed") + f"?ids={model.pk}"
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_publish_scheduled_publishes_due_drafts_as_a_revision(client):
+    due = LLMModelFactory(
+        slug="due",
+        status=LLMModel.Status.DRAFT,
+        publish_at=timezone.now() - dt.timedelta(minutes=1),
+    )
+    later = LLMModelFactory(
+        slug="later",
+        status=LLMModel.Status.DRAFT,
+        publish_at=timezone.now() + dt.timedelta(days=1),
+    )
+    version = catalog_version()
+    out = StringIO()
+
+    call_command("publish_scheduled", stdout=out)
+
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == LLMModel.Status.PUBLISHED
+    assert later.status == LLMModel.Status.DRAFT
+    assert due.history.first().history_change_reason == "Scheduled publication"
+    assert cache.get(VERSION_KEY) != version
+    assert "1 scheduled model(s) published." in out.getvalue()
+    assert client.get(due.get_absolute_url()).status_code == HTTPStatus.OK
+    assert client.get(later.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
