@@ -16,6 +16,8 @@ from catalog.validators import parse_partial_date
 PRICE_PLACES = Decimal("0.000001")
 SCORE_PLACES = Decimal("0.0001")
 SIZE_PLACES = Decimal("0.01")
+# Beyond any field's digits, and small enough to round without overflow.
+TOO_LARGE = Decimal(10) ** 15
 DECIMAL_STRING_RE = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 FULL_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -80,6 +82,8 @@ def _decimal(value: object, places: Decimal, what: str) -> Decimal:
             raise Invalid(f"must be {what}, not {value!r}") from None
     else:
         raise Invalid(f"must be {what}, not {_type_name(value)}")
+    if not number.is_finite() or abs(number) >= TOO_LARGE:
+        raise Invalid(f"must be {what}; {value!r} is far too large")
     return number.quantize(places, rounding=ROUND_HALF_UP)
 
 

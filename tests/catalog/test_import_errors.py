@@ -4,10 +4,15 @@ import copy
 import io
 import json
 
+import hypothesis
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from hypothesis import strategies as st
+
+from catalog.importing import CatalogError, catalog_import
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +210,16 @@ CASES = [
         "models[0].offerings[0].input_price: must be a price",
     ),
     (
+        "huge-price",
+        broken(lambda d: _set(offering(d), "input_price", "1" + "0" * 40)),
+        "models[0].offerings[0].input_price: must be a price in dollars",
+    ),
+    (
+        "price-beyond-the-field",
+        broken(lambda d: _set(offering(d), "input_price", 12345678)),
+        "models[0].offerings[0].input_price: Ensure that there are no more than 12 digits",
+    ),
+    (
         "bool-price",
         broken(lambda d: _set(offering(d), "input_price", True)),
         "models[0].offerings[0].input_price: must be a price in dollars",
@@ -385,3 +400,58 @@ def test_file_that_is_not_utf8_is_a_clear_error(tmp_path, loaded):
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_catalog", str(path))
     assert snapshot() == loaded
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*prefix, index))
+
+
+PLACES = list(_paths(valid_document()))[1:]
+odd_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(
+        ["", "0.40", "-1", "2025-01", "2025-02-30", "gpt-4-1", "openai", "x" * 400]
+    )
+    | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+@hypothesis.settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+@hypothesis.given(data=st.data())
+def test_any_changed_document_is_imported_or_refused_with_placed_errors(data):
+    """Whatever a file holds, the import either succeeds or lists errors: never a crash."""
+    document = valid_document()
+    for _ in range(data.draw(st.integers(1, 3))):
+        place = data.draw(st.sampled_from(PLACES))
+        target = document
+        try:
+            for key in place[:-1]:
+                target = target[key]
+            target[place[-1]] = data.draw(odd_values)
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        with transaction.atomic():
+            catalog_import(document=document)
+            transaction.set_rollback(True)
+    except CatalogError as error:
+        assert error.errors
+        assert all(": " in line for line in error.errors)
