@@ -288,6 +288,9 @@ def catalog_last_modified():
     ),
 )
 class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
+    def accepted_parameters(self) -> tuple[str, ...]:
+        return ()  # one whole document: no pages, no filters
+
     def list(self, request, *args, **kwargs):
         last_modified = catalog_last_modified()
         # The body is streamed, so it is not hashed: the catalog version changes

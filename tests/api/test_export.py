@@ -81,3 +81,12 @@ def test_any_catalog_edit_changes_the_export_etag(api, catalog):
     response = api.get("/api/v1/export/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == HTTPStatus.OK
     assert response["ETag"] != etag
+
+
+def test_export_takes_no_parameters(api, catalog):
+    response = api.get("/api/v1/export/?page_size=5")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "detail": "Unknown query parameter 'page_size'. This endpoint takes no parameters.",
+        "code": "invalid_parameter",
+    }
