@@ -4,6 +4,7 @@ Mounted at /api/ by config/urls.py. Anything else under /api/ answers a JSON 404
 """
 
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_page
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -19,6 +20,7 @@ from comparisons.api.views import ComparisonViewSet
 from config.api_views import api_not_found
 
 app_name = "api"
+SCHEMA_CACHE_SECONDS = 10 * 60
 
 router = SimpleRouter()
 router.register("vendors", VendorViewSet, basename="vendor")
@@ -46,7 +48,13 @@ class DocsView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Generating the schema takes a while and it only changes with a deploy:
+    # keep it, so the public (keyless) endpoint is no lever against the server.
+    path(
+        "schema/",
+        cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()),
+        name="schema",
+    ),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", api_not_found),
 ]
