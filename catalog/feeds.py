@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from catalog.services import CatalogChange, catalog_changes_list
 
@@ -30,7 +31,9 @@ class CatalogChangesFeed(Feed):
         return item.title
 
     def item_description(self, item: CatalogChange) -> str:
-        return item.summary
+        # Atom writes the description as type="html": escape the plain-text
+        # summary (it holds editors' names) so a feed reader shows it as text.
+        return escape(item.summary)
 
     def item_link(self, item: CatalogChange) -> str:
         return item.model.get_absolute_url()

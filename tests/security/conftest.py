@@ -53,6 +53,7 @@ class TagCollector(HTMLParser):
         self._script_attrs: dict[str, str | None] | None = None
         self.scripts: list[tuple[dict[str, str | None], str]] = []
         self._script_text: list[str] = []
+        self.texts: list[str] = []  # what a reader sees: text outside scripts
 
     def handle_starttag(self, tag, attrs) -> None:
         attributes = dict(attrs)
@@ -67,6 +68,8 @@ class TagCollector(HTMLParser):
     def handle_data(self, data) -> None:
         if self._script_attrs is not None:
             self._script_text.append(data)
+        else:
+            self.texts.append(data)
 
     def handle_endtag(self, tag) -> None:
         if tag == "script" and self._script_attrs is not None:
