@@ -1,5 +1,6 @@
 """Nobody gets into the admin uninvited, and editors get only content (issue 7)."""
 
+import logging
 from http import HTTPStatus
 
 import pytest
@@ -170,3 +171,44 @@ def test_a_revoked_partner_key_is_no_longer_valid():
     partner_key.save()
 
     assert not PartnerKey.objects.is_valid(key)
+
+
+def test_a_revoked_partner_key_is_refused_by_the_api(client):
+    partner_key, key = PartnerKey.objects.create_key(name="Acme partner")
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    assert client.get("/api/v1/models/", **auth).status_code == HTTPStatus.OK
+
+    partner_key.revoked = True
+    partner_key.save()
+
+    assert client.get("/api/v1/models/", **auth).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_partner_keys_never_reach_the_logs(client, caplog, small_catalog):
+    from django.db import connection
+
+    _, key = PartnerKey.objects.create_key(name="Acme partner")
+    revoked, revoked_key = PartnerKey.objects.create_key(name="Old partner")
+    revoked.revoked = True
+    revoked.save()
+    secret = key.split(".", 1)[1]
+    caplog.set_level(logging.DEBUG)
+    connection.force_debug_cursor = True  # log every SQL statement too
+    try:
+        for sent in (key, revoked_key, key + "x", "nonsense." + secret):
+            for path in (
+                "/api/v1/models/",
+                "/api/v1/models/alpha/",
+                "/api/v1/nowhere/",
+            ):
+                client.get(path, HTTP_AUTHORIZATION=f"Api-Key {sent}")
+    finally:
+        connection.force_debug_cursor = False
+
+    assert caplog.records, "nothing was logged, so the check proves nothing"
+    logged = "\n".join(
+        f"{record.getMessage()} {record.args!r} {record.__dict__!r}"
+        for record in caplog.records
+    )
+    for value in (key, secret, revoked_key, revoked_key.split(".", 1)[1]):
+        assert value not in logged
