@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve bench test lint format migrations-check install bench-import clean
+.PHONY: run serve bench test lint format migrations-check install bench-import audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,5 +61,14 @@ migrations-check: install
 bench-import: install
 	$(BIN)/python bench/import_bench.py
 
+# Known vulnerabilities in the pinned dependencies. pip-audit asks PyPI's
+# advisory database, which our build machines cannot reach, so neither CI nor
+# `make test` runs it; run it where the network allows (README, "Security and
+# operations"). It lives in its own venv so it never changes the locked set.
+audit:
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --upgrade pip-audit
+	.venv-audit/bin/pip-audit --strict --no-deps --disable-pip --requirement requirements.lock
+
 clean:
-	rm -rf $(VENV) staticfiles var
+	rm -rf $(VENV) .venv-audit staticfiles var
