@@ -6,7 +6,7 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.cache import bump_catalog_version
@@ -327,12 +327,42 @@ class Command(BaseCommand):
             counts = self.generate(Generator(models=models, seed=seed))
         # bulk_create sends no signals: one bump makes every cached page stale.
         bump_catalog_version()
+        self.analyze()
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {summary} in {time.perf_counter() - started:.1f}s."
             )
         )
+
+    @staticmethod
+    def analyze() -> None:
+        """Give the query planner statistics now, not whenever autovacuum wakes.
+
+        Without them PostgreSQL takes the fresh tables for empty and picks plans
+        (nested loops over "1 row") that are many times slower than a live
+        catalog's.
+        """
+        if connection.vendor != "postgresql":
+            return
+        tables = [
+            model._meta.db_table
+            for model in (
+                Vendor,
+                Provider,
+                Benchmark,
+                LLMModel,
+                Offering,
+                PriceTier,
+                Score,
+                Review,
+                Comparison,
+            )
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables)
+            )
 
     @staticmethod
     def generate(generator: Generator) -> dict[str, int]:
