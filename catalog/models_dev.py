@@ -416,7 +416,9 @@ def _model(
             "code_execution": None,
         },
         "description": "",
-        "lifecycle": _pick(entries, lambda d: LIFECYCLE.get(_text(d.get("status")), "active")),
+        "lifecycle": _pick(
+            entries, lambda d: LIFECYCLE.get(_text(d.get("status")), "active")
+        ),
         "deprecation_date": None,
         "offerings": [],
         "scores": [],
