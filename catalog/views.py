@@ -7,7 +7,7 @@ one place the rules live), so a model page and a pair page always agree.
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Case, F, OuterRef, Prefetch, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -71,41 +71,48 @@ def model_rows(models) -> list[ModelRow]:
     return rows
 
 
-def _sorted_rows(rows: list[ModelRow], sort: str) -> list[ModelRow]:
-    by_name = sorted(rows, key=lambda row: (row.model.name.lower(), row.model.slug))
+def _from_blended_price():
+    """A model's lowest blended price over its available, priced offerings.
+
+    It is the blended price of the derivation's reference offering, read in SQL
+    so that the list sorts and pages before any model's facts are built.
+    """
+    offerings = (
+        Offering.objects.available()
+        .filter(
+            model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
+        )
+        .annotate(blended=services.blended_expression(services.blend_input_weight()))
+        .order_by("blended")
+        .values("blended")[:1]
+    )
+    return Subquery(offerings)
+
+
+SORTS = {
+    "name": ("name", "slug"),
+    # Unknown values last, then by name.
+    "price": (F("from_blended").asc(nulls_last=True), "name", "slug"),
+    "context": (F("context_window").desc(nulls_last=True), "name", "slug"),
+    # Dates are text: "2026-03" and "2026-03-15" sort as reader expects, newest first.
+    "release": (
+        Case(When(release_date="", then=Value(1)), default=Value(0)),
+        "-release_date",
+        "name",
+        "slug",
+    ),
+}
+
+
+def sorted_models(models, sort: str):
     if sort == "price":
-        # Unknown prices last; equal prices keep name order.
-        return sorted(
-            by_name,
-            key=lambda row: (
-                row.reference is None,
-                row.reference and row.reference.blended_price,
-            ),
-        )
-    if sort == "context":
-        return sorted(
-            by_name,
-            key=lambda row: (
-                row.model.context_window is None,
-                -(row.model.context_window or 0),
-            ),
-        )
-    if sort == "release":
-        # Partial dates ("2025-04") sort before full dates of the same month, as
-        # text; newest first and unknown last.
-        known = [row for row in by_name if row.model.release_date]
-        unknown = [row for row in by_name if not row.model.release_date]
-        return (
-            sorted(known, key=lambda row: row.model.release_date, reverse=True)
-            + unknown
-        )
-    return by_name
+        models = models.annotate(from_blended=_from_blended_price())
+    return models.order_by(*SORTS[sort])
 
 
 class ModelListView(ListView):
     template_name = "catalog/model_list.html"
     paginate_by = MODELS_PER_PAGE
-    context_object_name = "rows"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         vendors = (
@@ -120,15 +127,15 @@ class ModelListView(ListView):
         self.filters = self.form.valid_filters() if self.form.is_bound else {}
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> list[ModelRow]:
-        models = _with_facts(LLMModel.objects.published())
+    def get_queryset(self):
+        models = LLMModel.objects.published().select_related("vendor")
         if vendor := self.filters.get("vendor"):
             models = models.filter(vendor__slug=vendor)
         for capability in self.filters.get("capability", []):
             models = models.filter(**{capability: True})
         if weights := self.filters.get("open_weights"):
             models = models.filter(open_weights=weights == "yes")
-        return _sorted_rows(model_rows(models), self.filters.get("sort", "name"))
+        return sorted_models(models, self.filters.get("sort", "name"))
 
     def paginate_queryset(self, queryset, page_size):
         # An out-of-range or non-numeric page shows the last or first page, never a 404.
@@ -138,6 +145,8 @@ class ModelListView(ListView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        # Facts only for the models on this page: the list never loads them all.
+        context["rows"] = model_rows(_with_facts(context["page_obj"].object_list))
         query = self.request.GET.copy()
         query.pop("page", None)
         title = "All models"
@@ -315,8 +324,10 @@ class VendorDetailView(PublicDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        models = _with_facts(LLMModel.objects.published()).filter(vendor=self.object)
-        context["rows"] = _sorted_rows(model_rows(models), "release")
+        models = sorted_models(
+            LLMModel.objects.published().filter(vendor=self.object), "release"
+        )
+        context["rows"] = model_rows(_with_facts(models))
         return context
 
 

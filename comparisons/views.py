@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.requests import RequestSite
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,7 +28,7 @@ from comparisons import presentation, services
 from comparisons.caching import cached_page
 from comparisons.forms import ComparePickerForm, CostCalculatorForm
 from comparisons.pages import absolute_url, breadcrumbs_json_ld, page_meta
-from comparisons.sitemaps import PairSitemap
+from comparisons.sitemaps import PairSitemap, pairs_page_xml
 
 PREVIEW_PARAM = "preview"
 RECENT_MODELS = 8
@@ -212,7 +214,23 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 @cached_page
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    if section == "pairs":
+        return _pairs_sitemap(request)
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def _pairs_sitemap(request: HttpRequest) -> HttpResponse:
+    sitemap = PairSitemap()
+    try:
+        page = sitemap.paginator.page(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page of the pairs sitemap.") from None
+    site = RequestSite(request)
+    origin = f"{sitemap.get_protocol(request.scheme)}://{sitemap.get_domain(site)}"
+    xml = pairs_page_xml(list(page.object_list), origin=origin)
+    response = HttpResponse(xml, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 @cached_page

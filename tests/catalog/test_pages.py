@@ -341,3 +341,16 @@ def test_unknown_catalog_pages_are_friendly_404s(client):
         response = client.get(url)
         assert response.status_code == HTTPStatus.NOT_FOUND
         assert "We could not find that page" in html_of(response)
+
+
+@pytest.mark.parametrize("size", [10, 80])
+def test_models_list_uses_the_same_queries_at_any_catalog_size(
+    client, size, django_assert_num_queries
+):
+    _model_catalog(size)
+    # Vendors for the filter, the count, one page of models sorted in SQL, and
+    # that page's offerings, tiers, scores and reviews.
+    with django_assert_num_queries(7):
+        response = client.get("/models/", {"sort": "price"})
+    assert response.status_code == HTTPStatus.OK
+    assert len(listed_models(html_of(response))) == min(size, 50)
