@@ -3,10 +3,14 @@
 import copy
 import io
 import json
+import os
+import subprocess
+import sys
 
 import hypothesis
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -455,3 +459,26 @@ def test_any_changed_document_is_imported_or_refused_with_placed_errors(data):
     except CatalogError as error:
         assert error.errors
         assert all(": " in line for line in error.errors)
+
+
+def test_command_line_exits_non_zero_with_the_errors_and_no_traceback(tmp_path):
+    path = write(tmp_path, broken(lambda d: _set(offering(d), "input_price", "-1")))
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "import_catalog", path, "--skip-checks"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert finished.returncode != 0
+    assert "models[0].offerings[0].input_price: must be >= 0" in finished.stderr
+    assert "Traceback" not in finished.stderr
