@@ -123,7 +123,13 @@ class _UpdatedSitemap(SiteUrlSitemap):
 
 
 class VendorSitemap(_UpdatedSitemap):
+    """Vendors with a published model: one known only from drafts stays unlisted."""
+
     model = Vendor
+
+    def items(self):
+        published = LLMModel.objects.published()
+        return Vendor.objects.filter(models__in=published).distinct().order_by("slug")
 
 
 class ProviderSitemap(_UpdatedSitemap):

@@ -17,6 +17,7 @@ from tests.factories import (
     LLMModelFactory,
     OfferingFactory,
     ScoreFactory,
+    VendorFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,16 @@ def test_pairs_section_uses_the_same_queries_at_any_catalog_size(
     with django_assert_num_queries(3):
         response = client.get("/sitemap-pairs.xml")
     assert len(locations(response.content.decode())) == size * (size - 1) // 2
+
+
+def test_a_vendor_known_only_from_drafts_is_not_in_the_sitemap(
+    client, reference_models
+):
+    LLMModelFactory(
+        slug="stealth-model",
+        vendor=VendorFactory(slug="stealth-labs"),
+        status=LLMModel.Status.DRAFT,
+    )
+    xml = client.get("/sitemap-vendors.xml").content.decode()
+    assert "http://testserver/vendors/openai/" in locations(xml)
+    assert "stealth-labs" not in xml
