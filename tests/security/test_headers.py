@@ -298,3 +298,20 @@ def test_a_genuine_bug_is_still_an_ordinary_500(client):
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert b"Traceback" not in response.content
+
+
+def test_api_docs_run_scripts_only_from_our_own_files(client):
+    """Swagger UI is self-hosted; its page allows no inline or foreign script."""
+    response = client.get("/api/docs/")
+
+    assert response.status_code == HTTPStatus.OK
+    script_src = csp_directives(response)["script-src"]
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+    assert csp_directives(response)["frame-ancestors"] == "'none'"
+    page = parse_html(response.content)
+    assert page.scripts, "the docs page loads Swagger UI"
+    for attrs, text in page.scripts:
+        source = urlsplit(attrs.get("src") or "")
+        assert attrs.get("src") and not source.netloc and not text.strip(), attrs
+        script = client.get(attrs["src"])
+        assert script.status_code == HTTPStatus.OK, attrs["src"]
