@@ -332,7 +332,7 @@ def scenarios(server: Server, found: dict) -> list[tuple[str, list[str], dict]]:
         ("static file (whitenoise)", [static], {}),
         ("cached pair page", [cached_pair], {}),
         ("uncached pair page", uncached_pairs, {}),
-        ("model pages (all, rotating)", model_pages, {}),
+        ("model page (uncached, rotating)", model_pages, {}),
     ]
     section = sitemap_section(server)
     if section:
