@@ -10,7 +10,13 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 
 from catalog.api import filters, serializers
@@ -34,6 +40,18 @@ from config.api_views import (
 )
 
 LIST_ERRORS = error_responses(400, 401, 405, 429)
+
+
+def slug_parameter(kind: str, example: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "slug",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=f"The {kind}'s slug.",
+        examples=[OpenApiExample(example, value=example)],
+    )
+
+
 DETAIL_ERRORS = error_responses(400, 401, 404, 405, 429)
 
 
@@ -91,6 +109,7 @@ class CatalogViewSet(PartnerReadOnlyViewSet):
     ),
     retrieve=extend_schema(
         summary="A vendor and its published models",
+        parameters=[slug_parameter("vendor", "openai")],
         responses={200: serializers.VendorDetailSerializer, **DETAIL_ERRORS},
     ),
 )
@@ -123,6 +142,7 @@ class VendorViewSet(CatalogViewSet):
     ),
     retrieve=extend_schema(
         summary="A provider and the published models it offers",
+        parameters=[slug_parameter("provider", "openrouter")],
         responses={200: serializers.ProviderDetailSerializer, **DETAIL_ERRORS},
     ),
 )
@@ -174,6 +194,7 @@ def leaderboard(benchmark: Benchmark, scores: list[Score]) -> list[LeaderboardEn
     ),
     retrieve=extend_schema(
         summary="A benchmark with its leaderboard of published models",
+        parameters=[slug_parameter("benchmark", "swe-bench-verified")],
         responses={200: serializers.BenchmarkDetailSerializer, **DETAIL_ERRORS},
     ),
 )
@@ -211,6 +232,7 @@ class BenchmarkViewSet(CatalogViewSet):
     ),
     retrieve=extend_schema(
         summary="A model with its offerings (tiers, price history), scores and reviews",
+        parameters=[slug_parameter("model", "gpt-4-1-mini")],
         responses={200: serializers.LLMModelDetailSerializer, **DETAIL_ERRORS},
     ),
 )

@@ -8,6 +8,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -41,6 +42,9 @@ PAIR_PARAMETER = OpenApiParameter(
     OpenApiParameter.PATH,
     description="Two model slugs joined by '-vs-', in code-point order "
     "(the other order answers 301 to this one).",
+    examples=[
+        OpenApiExample("gpt-4-1-mini-vs-grok-4-20", value="gpt-4-1-mini-vs-grok-4-20")
+    ],
 )
 
 
