@@ -168,6 +168,11 @@ class BenchmarkSerializer(LinksMixin, serializers.ModelSerializer):
             "api_url",
             "updated_at",
         )
+        extra_kwargs = {
+            "higher_is_better": {
+                "help_text": "False when a lower score is the better one."
+            }
+        }
 
 
 class LeaderboardEntrySerializer(serializers.Serializer):
@@ -215,7 +220,9 @@ class CapabilitiesSerializer(serializers.Serializer):
 
 class LLMModelSerializer(LinksMixin, serializers.ModelSerializer):
     api_view_name = "api:model-detail"
-    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vendor = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The vendor's slug."
+    )
     release_date = serializers.SerializerMethodField()
     knowledge_cutoff = serializers.SerializerMethodField()
     parameters_billions = serializers.SerializerMethodField()
@@ -247,6 +254,18 @@ class LLMModelSerializer(LinksMixin, serializers.ModelSerializer):
             "api_url",
             "updated_at",
         )
+        # The model's help texts speak to editors; partners read these.
+        extra_kwargs = {
+            "context_window": {
+                "help_text": "Tokens the model reads at once; null if unknown."
+            },
+            "max_output_tokens": {
+                "help_text": "Most tokens it writes in one answer; null if unknown."
+            },
+            "open_weights": {
+                "help_text": "Whether anyone can download the weights; null if unknown."
+            },
+        }
 
     # Empty text means unknown in the catalog; the feed says null, as the export does.
     def get_release_date(self, obj) -> str | None:

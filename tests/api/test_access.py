@@ -278,3 +278,18 @@ def test_rate_is_counted_across_processes_in_redis(catalog):
     response = client.get("/api/v1/vendors/")
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert int(response["Retry-After"]) >= 1
+
+
+def test_keys_never_reach_the_logs_or_the_answer(catalog, partner_key, caplog):
+    stored, key = partner_key
+    wrong = f"{key.split('.')[0]}.wrong-secret-123"
+    with caplog.at_level("DEBUG"):
+        answers = [
+            with_key(wrong).get("/api/v1/models/"),
+            with_key(key).get("/api/v1/models/?colour=red"),
+            with_key(key).post("/api/v1/models/"),
+        ]
+    for secret in (key, wrong, key.split(".")[1]):
+        assert secret not in caplog.text
+        for response in answers:
+            assert secret not in response.content.decode()
