@@ -151,7 +151,17 @@ def catalog(db):
         verdict="Mini for price, Grok for code.",
     )
     ComparisonFAQ.objects.create(
-        comparison=curated, question="Which is cheaper?", answer="GPT-4.1 Mini.", position=1
+        comparison=curated,
+        question="Which is cheaper?",
+        answer="GPT-4.1 Mini.",
+        position=1,
     )
     ComparisonFactory(model_a=mini, model_b=draft, intro="Not yet public.")
-    return {"curated": curated, "mini": mini, "grok": grok, "draft": draft, "swe": swe, "openai": openai}
+    return {
+        "curated": curated,
+        "mini": mini,
+        "grok": grok,
+        "draft": draft,
+        "swe": swe,
+        "openai": openai,
+    }

@@ -215,7 +215,9 @@ def test_model_detail_nests_offerings_scores_reviews(api, catalog):
         **MODEL_MINI,
         "updated_at": latest(mini, offering, score, review),
         "description": "Small and fast.",
-        "offerings": [{**OFFERING_MINI_OPENROUTER, "updated_at": stamp(offering.updated_at)}],
+        "offerings": [
+            {**OFFERING_MINI_OPENROUTER, "updated_at": stamp(offering.updated_at)}
+        ],
         "scores": [{**SCORE_MINI_SWE, "updated_at": stamp(score.updated_at)}],
         "reviews": [{**REVIEW_MINI, "updated_at": stamp(review.updated_at)}],
     }
@@ -333,5 +335,7 @@ def test_query_count_does_not_grow_with_the_catalog(
 def test_model_list_pages_never_include_drafts_even_when_many(api, catalog):
     for _ in range(5):
         LLMModelFactory(status=LLMModel.Status.DRAFT)
-    slugs = [m["slug"] for m in api.get("/api/v1/models/?page_size=200").json()["results"]]
+    slugs = [
+        m["slug"] for m in api.get("/api/v1/models/?page_size=200").json()["results"]
+    ]
     assert slugs == ["gpt-4-1-mini", "grok-4-20"]
