@@ -24,6 +24,7 @@ from catalog.sitemaps import (
     StaticSitemap,
     VendorSitemap,
 )
+from catalog.validators import SLUG_RE
 from comparisons import presentation, services
 from comparisons.caching import cached_page
 from comparisons.forms import ComparePickerForm, CostCalculatorForm
@@ -147,7 +148,9 @@ def compare_go(request: HttpRequest) -> HttpResponse:
 
 def _find_pair(pair: str, *, include_drafts: bool) -> tuple[LLMModel, LLMModel]:
     candidates = services.pair_parse(pair)
-    slugs = {slug for candidate in candidates for slug in candidate}
+    # Only well-formed slugs reach the database: PostgreSQL refuses text with a
+    # NUL byte (/compare/%00-vs-%00/ was a 500), and no such slug can exist.
+    slugs = {s for candidate in candidates for s in candidate if SLUG_RE.fullmatch(s)}
     models = LLMModel.objects.all() if include_drafts else LLMModel.objects.published()
     found = {model.slug: model for model in models.filter(slug__in=slugs)}
     for a, b in candidates:
