@@ -19,7 +19,6 @@ from comparisons.charts import Bar, BarGroup, Series, paired_bar_chart, step_lin
 from comparisons.derivation import (
     Comparison,
     ModelFacts,
-    OfferingFacts,
     PriceRow,
     Side,
     SpecRow,
@@ -312,11 +311,6 @@ def _today_settings() -> tuple[Decimal, date, int]:
 def model_price_rows(facts: ModelFacts) -> tuple[tuple[PriceRow, ...], PriceRow | None]:
     """A model's per-provider rows (reference first) and its reference row."""
     return derivation._price_rows(facts, *_today_settings())
-
-
-def offering_row(offering: OfferingFacts) -> PriceRow:
-    """One offering as a price row, with its stale mark."""
-    return derivation._price_row(offering, *_today_settings(), is_reference=False)
 
 
 def model_specs(facts: ModelFacts) -> tuple[SpecRow, ...]:
