@@ -39,15 +39,12 @@ from tests.browser.support import (
     SERVER_START_TIMEOUT,
 )
 
+NOT_CI = {"", "0", "false", "no", "off"}
+
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {
-        "",
-        "0",
-        "false",
-        "no",
-        "off",
-    }
+    """CI runners set CI (``.ci/run`` sets CI=true); any value but a "no" counts."""
+    return os.environ.get("CI", "").strip().lower() not in NOT_CI
 
 
 def missing(reason: str) -> None:
@@ -248,20 +245,27 @@ def site(tmp_path_factory, worker_id) -> Iterator[Site]:
 # --- The browser -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def browser():
-    """Debian's Chromium, headless, opened once for the package and closed after it."""
+@pytest.fixture(scope="session", autouse=True)
+def _browser_installed() -> None:
+    """Checked before the server starts: no point serving a site nobody can open."""
     if not CHROMIUM.exists():
         missing(
             f"{CHROMIUM} is not installed: the browser tests need Debian's Chromium "
             "(apt-get install chromium; .ci/apt-packages lists it for CI)."
         )
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         missing(
             "Playwright for Python is not installed: pip install -r requirements.lock"
         )
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """Debian's Chromium, headless, opened once for the package and closed after it."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
