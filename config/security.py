@@ -86,6 +86,11 @@ class SecurityHeadersMiddleware:
         nonce = secrets.token_urlsafe(18)
         request.csp_nonce = nonce
         response = self.get_response(request)
+        if response.status_code == 304:
+            # The browser keeps the page it has, nonce and all, and takes the
+            # 304's headers over its stored ones: a fresh nonce here would block
+            # that page's own scripts and styles (issue 6, conditional GET).
+            return response
         self._insert_nonce(response, nonce)
         response.setdefault("Content-Security-Policy", content_security_policy(nonce))
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

@@ -96,3 +96,13 @@ def test_page_with_a_csrf_token_is_not_shared_between_visitors(client, model):
 
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
     assert first.content != second.content
+
+
+def test_304_keeps_the_policy_the_browser_stored_with_the_page(client, model):
+    """A fresh CSP nonce on a 304 would replace the stored one and block the page's scripts."""
+    etag = client.get("/names/")["ETag"]
+
+    response = client.get("/names/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert "Content-Security-Policy" not in response
