@@ -1,12 +1,12 @@
 """Serving rendered pages fast: a per-process page cache and conditional GET.
 
-Every process keeps the pages it has rendered (or read from the shared cache)
-in memory, keyed by the catalog version and the full path. The version is read
-from the shared cache (Redis in production) once per request, a small GET, so
-an edit made through any server changes the key everywhere at once: no
-process can serve a page older than the catalog. A hit costs that one GET and
-a dictionary lookup, instead of carrying the whole page over the network and
-through the middleware stack (issue 6).
+Every process keeps the pages it has rendered in memory, keyed by the catalog
+version and the full path. The version lives in the shared cache (Redis in
+production) and each process holds it through Redis client-side tracking
+(config/cache_backends.py), so an edit made through any server changes the key
+everywhere at once: no process can serve a page older than the catalog. A hit
+costs a poll of one socket and a dictionary lookup, instead of a round trip for
+the whole page and the middleware stack behind it (issue 6).
 
 Only views marked by ``comparisons.caching.cached_page`` (attribute
 ``cached_page``) are kept, only for GET/HEAD requests without a session, and
