@@ -13,8 +13,8 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from catalog.validators import (
-    validate_model_slug,
     validate_modalities,
+    validate_model_slug,
     validate_partial_date,
     validate_slug,
     validate_url_list,
@@ -83,8 +83,13 @@ def _price_field(
 
 
 def _url_field(verbose_name: str, help_text: str = "") -> models.URLField:
+    # Web pages only: no ftp:, javascript: or data: addresses reach a link.
     return models.URLField(
-        verbose_name, max_length=500, blank=True, help_text=help_text
+        verbose_name,
+        max_length=500,
+        blank=True,
+        validators=[http_url],
+        help_text=help_text,
     )
 
 
@@ -659,17 +664,6 @@ class Comparison(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.model_a} vs {self.model_b}"
 
-    def clean(self) -> None:
-        if self.model_a_id and self.model_a_id == self.model_b_id:
-            raise ValidationError({"model_b": "Choose two different models."})
-        if self.model_a_id and self.model_b_id:
-            clash = Comparison.objects.filter(
-                Q(model_a_id=self.model_a_id, model_b_id=self.model_b_id)
-                | Q(model_a_id=self.model_b_id, model_b_id=self.model_a_id)
-            ).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError("This pair already has a curated comparison.")
-
     def save(self, *args, **kwargs) -> None:
         # Keep the pair in canonical order (slugs in code-point order).
         if (
@@ -683,6 +677,17 @@ class Comparison(TimeStampedModel):
     def get_absolute_url(self) -> str:
         a, b = sorted([self.model_a.slug, self.model_b.slug])
         return reverse("comparisons:pair", args=[f"{a}-vs-{b}"])
+
+    def clean(self) -> None:
+        if self.model_a_id and self.model_a_id == self.model_b_id:
+            raise ValidationError({"model_b": "Choose two different models."})
+        if self.model_a_id and self.model_b_id:
+            clash = Comparison.objects.filter(
+                Q(model_a_id=self.model_a_id, model_b_id=self.model_b_id)
+                | Q(model_a_id=self.model_b_id, model_b_id=self.model_a_id)
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError("This pair already has a curated comparison.")
 
 
 class ComparisonFAQ(models.Model):

@@ -43,6 +43,9 @@ def _type_name(value: object) -> str:
 def text(value: object) -> str:
     if not isinstance(value, str):
         raise Invalid(f"must be a string, not {_type_name(value)}")
+    # The admin's forms refuse NUL too, and PostgreSQL cannot store it.
+    if "\x00" in value:
+        raise Invalid("must not contain a NUL character (\\u0000)")
     return value
 
 
