@@ -565,7 +565,8 @@ def _dict(value: object) -> dict:
 
 
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    # NUL cannot be stored (and the catalog refuses it); drop it from upstream text.
+    return value.replace("\x00", "") if isinstance(value, str) else ""
 
 
 def _bool(value: object) -> bool | None:
