@@ -12,6 +12,8 @@ from django.utils import timezone
 from catalog.models import OFFERING_CONTEXT_MESSAGE
 
 VERSION_FIELD = "loaded_version"
+# Fields every save changes: not news when listing what another editor did.
+HISTORY_BOOKKEEPING = ("id", "created_at", "updated_at")
 STALE_EDIT_MESSAGE = (
     "Someone else saved this record after you opened it, so your changes were "
     "not saved. Their changes: {changes}. Your edits are still in the form below: "
@@ -24,9 +26,6 @@ SOURCES_REQUIRED_MESSAGE = "List at least one source you checked, one address pe
 
 def _version_token(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
-
-
-HISTORY_BOOKKEEPING = ("id", "created_at", "updated_at")
 
 
 def _display(value: object) -> str:
