@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import bisect
+import dataclasses
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -10,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import DecimalField, ExpressionWrapper, F, Min, Prefetch, Q, Value
 from django.utils import timezone
 
+from catalog.cache import catalog_version
 from catalog.models import (
     Comparison as CuratedComparison,
 )
@@ -194,33 +199,82 @@ def curated_facts(curated: CuratedComparison | None) -> CuratedFacts | None:
 def comparison_build(
     *, model_a: LLMModel, model_b: LLMModel, today: date | None = None
 ) -> Comparison:
-    """The derived comparison of two models, loaded in a fixed number of queries."""
-    loaded = {
-        m.pk: m for m in _models_queryset().filter(pk__in=[model_a.pk, model_b.pk])
-    }
-    first, second = loaded[model_a.pk], loaded[model_b.pk]
-    facts_a, facts_b = model_facts(first), model_facts(second)
-    curated = (
-        CuratedComparison.objects.for_pair(first, second)
-        .prefetch_related("faq_entries")
-        .first()
-    )
+    """The derived comparison of two models.
+
+    Everything read from the catalog is kept in this process per catalog version
+    (which every edit replaces): the models' facts and the related-pairs index. So
+    the first page after an edit loads them (a fixed number of queries) and later
+    pages only read the pair's curated comparison, if it has one.
+    """
+    version = catalog_version()
     weight = blend_input_weight()
+    index = _related_index(version, weight)
+    facts_a, facts_b = _memoised_facts(version, model_a, model_b)
+    curated = None
+    if frozenset((model_a.pk, model_b.pk)) in index.curated_pairs:
+        curated = (
+            CuratedComparison.objects.for_pair(model_a, model_b)
+            .prefetch_related("faq_entries")
+            .first()
+        )
     return derivation.comparison_derive(
         model_a=facts_a,
         model_b=facts_b,
         curated=curated_facts(curated),
         related=related_pairs(
-            model_a=first,
-            model_b=second,
+            model_a=model_a,
+            model_b=model_b,
             price_a=_reference_blended(facts_a, weight),
             price_b=_reference_blended(facts_b, weight),
+            index=index,
         ),
         today=today or timezone.localdate(),
         blend_input_weight=weight,
         review_stale_days=settings.VERSUS_REVIEW_STALE_DAYS,
         price_stale_days=settings.VERSUS_PRICE_STALE_DAYS,
     )
+
+
+# --- Facts kept per catalog version -------------------------------------------------------
+
+_facts_lock = threading.Lock()
+_facts_version: str | None = None
+_facts: OrderedDict[str, ModelFacts] = OrderedDict()
+
+
+def _memoised_facts(version: str, *models: LLMModel) -> list[ModelFacts]:
+    """Each model's facts, from this process's memory when loaded under this version.
+
+    At most VERSUS_FACTS_CACHE_SIZE models are kept (least recently used go first);
+    the missing ones are loaded together in one prefetched query set. Whether a
+    model is published is read from the given model, as a scheduled one becomes
+    published with time and no edit.
+    """
+    global _facts_version
+    with _facts_lock:
+        if _facts_version != version:
+            _facts.clear()
+            _facts_version = version
+        known = {}
+        for model in models:
+            if model.slug in _facts:
+                _facts.move_to_end(model.slug)
+                known[model.slug] = _facts[model.slug]
+    missing = [m.pk for m in models if m.slug not in known]
+    if missing:
+        for loaded in _models_queryset().filter(pk__in=missing):
+            known[loaded.slug] = model_facts(loaded)
+        with _facts_lock:
+            if _facts_version == version:
+                limit = settings.VERSUS_FACTS_CACHE_SIZE
+                for slug, facts in known.items():
+                    _facts[slug] = facts
+                    _facts.move_to_end(slug)
+                while len(_facts) > limit:
+                    _facts.popitem(last=False)
+    return [
+        dataclasses.replace(known[m.slug], is_published=m.is_published) for m in models
+    ]
 
 
 def _reference_blended(facts: ModelFacts, weight: Decimal) -> Decimal | None:
@@ -235,18 +289,110 @@ def _reference_blended(facts: ModelFacts, weight: Decimal) -> Decimal | None:
 RELATED_LIMIT = 6
 # Same-vendor pairs per model, so that a large vendor leaves room for price neighbours.
 SAME_VENDOR_PER_MODEL = 2
-# Offerings read on each side of a price; several may belong to one model.
-PRICE_NEIGHBOURS = 12
+# Models taken nearest each price: more than featured and same-vendor pairs can take.
+PRICE_NEIGHBOURS = 24
 
 
-def _published_q(prefix: str = "") -> Q:
-    """LLMModel.objects.published() as a Q on a related model (e.g. prefix 'model__')."""
-    return Q(**{f"{prefix}status": LLMModel.Status.PUBLISHED}) | Q(
-        **{
-            f"{prefix}status": LLMModel.Status.DRAFT,
-            f"{prefix}publish_at__isnull": False,
-            f"{prefix}publish_at__lte": timezone.now(),
-        }
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    """A published (or scheduled) model as the related-pairs index holds it."""
+
+    pk: int
+    slug: str
+    name: str
+    vendor_id: int
+    publish_at: datetime | None  # None: published; else a draft published from then
+    updated_at: datetime
+    price: Decimal | None  # its cheapest blended price at an available offering
+
+    def is_published(self, now: datetime) -> bool:
+        return self.publish_at is None or self.publish_at <= now
+
+
+@dataclasses.dataclass(frozen=True)
+class RelatedIndex:
+    """What related pairs are chosen from, for one catalog version and blend weight."""
+
+    by_pk: dict[int, _Entry]
+    # Each vendor's models, newest release first (the database's order, NULLs included).
+    by_vendor: dict[int, list[_Entry]]
+    recent: list[_Entry]  # most recently updated first
+    ladder: list[_Entry]  # priced models, cheapest first
+    ladder_prices: list[Decimal]
+    featured: list[tuple[int, int]]  # (model_a_id, model_b_id), latest first
+    curated_pairs: frozenset[frozenset[int]]
+
+
+_index_lock = threading.Lock()
+_index: tuple[tuple[str, Decimal], RelatedIndex] | None = None
+
+
+def _related_index(version: str, weight: Decimal) -> RelatedIndex:
+    """This process's index for the catalog version, built on first use (3 queries)."""
+    global _index
+    key = (version, weight)
+    current = _index
+    if current is not None and current[0] == key:
+        return current[1]
+    built = _related_index_build(weight)
+    with _index_lock:
+        _index = (key, built)
+    return built
+
+
+def _related_index_build(weight: Decimal) -> RelatedIndex:
+    cheapest = dict(
+        Offering.objects.available()
+        .filter(input_price__isnull=False, output_price__isnull=False)
+        .values("model_id")
+        .annotate(lowest=Min(blended_expression(weight)))
+        .values_list("model_id", "lowest")
+    )
+    rows = (
+        LLMModel.objects.filter(
+            Q(status=LLMModel.Status.PUBLISHED)
+            | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
+        )
+        .order_by("-release_date", "slug")
+        .values_list(
+            "pk", "slug", "name", "vendor_id", "status", "publish_at", "updated_at"
+        )
+    )
+    entries = []
+    for pk, slug, name, vendor_id, status, publish_at, updated_at in rows:
+        lowest = cheapest.get(pk)
+        entries.append(
+            _Entry(
+                pk=pk,
+                slug=slug,
+                name=name,
+                vendor_id=vendor_id,
+                publish_at=None if status == LLMModel.Status.PUBLISHED else publish_at,
+                updated_at=updated_at,
+                price=None if lowest is None else Decimal(str(lowest)),
+            )
+        )
+    by_vendor: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        by_vendor.setdefault(entry.vendor_id, []).append(entry)
+    recent = sorted(entries, key=lambda e: e.pk)
+    recent.sort(key=lambda e: e.updated_at, reverse=True)
+    ladder = sorted(
+        (e for e in entries if e.price is not None), key=lambda e: (e.price, e.slug)
+    )
+    curated = list(
+        CuratedComparison.objects.order_by("-updated_at", "pk").values_list(
+            "model_a_id", "model_b_id", "is_featured"
+        )
+    )
+    return RelatedIndex(
+        by_pk={e.pk: e for e in entries},
+        by_vendor=by_vendor,
+        recent=recent,
+        ladder=ladder,
+        ladder_prices=[e.price for e in ladder],
+        featured=[(a, b) for a, b, is_featured in curated if is_featured],
+        curated_pairs=frozenset(frozenset((a, b)) for a, b, _ in curated),
     )
 
 
@@ -270,19 +416,24 @@ def related_pairs(
     model_b: LLMModel,
     price_a: Decimal | None = None,
     price_b: Decimal | None = None,
+    index: RelatedIndex | None = None,
 ) -> tuple[RelatedPair, ...]:
     """Up to six other pairs with A or B: featured curated ones, same vendor, nearest price.
 
-    Each step is an indexed, LIMITed query, so the cost stays flat as the catalog grows.
+    Chosen from the in-process index of the catalog version (built by its first
+    use, then no query), so the cost stays flat as the catalog grows.
     """
+    if index is None:
+        index = _related_index(catalog_version(), blend_input_weight())
+    now = timezone.now()
     pair_ids = {model_a.pk, model_b.pk}
     found: dict[str, RelatedPair] = {}
 
-    def add(one: LLMModel, other_slug: str, other_name: str, reason: str) -> None:
-        slug = pair_slug(one.slug, other_slug)
+    def add(one: LLMModel, other: _Entry, reason: str) -> None:
+        slug = pair_slug(one.slug, other.slug)
         if slug in found or slug == pair_slug(model_a.slug, model_b.slug):
             return
-        names = sorted([(one.slug, one.name), (other_slug, other_name)])
+        names = sorted([(one.slug, one.name), (other.slug, other.name)])
         found[slug] = RelatedPair(
             slug=slug,
             title=derivation.pair_title(names[0][1], names[1][1]),
@@ -291,61 +442,63 @@ def related_pairs(
             reason=reason,
         )
 
-    for curated in _featured_comparisons(pair_ids):
-        ours, theirs = (
-            (curated.model_a, curated.model_b)
-            if curated.model_a_id in pair_ids
-            else (curated.model_b, curated.model_a)
-        )
-        add(ours, theirs.slug, theirs.name, "featured")
-    for mine, other in _same_vendor(model_a, model_b):
-        add(mine, other.slug, other.name, "same-vendor")
-    for mine, other in _nearest_price(model_a, model_b, price_a, price_b):
-        add(mine, other["slug"], other["name"], "price")
+    for ours_id, theirs in _featured_comparisons(index, pair_ids, now):
+        add(model_a if ours_id == model_a.pk else model_b, theirs, "featured")
+    for mine, other in _same_vendor(index, model_a, model_b, now):
+        add(mine, other, "same-vendor")
+    for mine, other in _nearest_price(index, model_a, model_b, price_a, price_b, now):
+        add(mine, other, "price")
     if len(found) < RELATED_LIMIT:
         # Unpriced models are near nothing: fill up with recently updated ones, so
         # that "continue comparing" is never empty while other models exist.
-        for mine, other in _recently_updated(model_a, model_b):
-            add(mine, other.slug, other.name, "recent")
+        for mine, other in _recently_updated(index, model_a, model_b, now):
+            add(mine, other, "recent")
     return tuple(found.values())[:RELATED_LIMIT]
 
 
 def _recently_updated(
-    model_a: LLMModel, model_b: LLMModel
-) -> list[tuple[LLMModel, LLMModel]]:
-    others = (
-        LLMModel.objects.published()
-        .exclude(pk__in=[model_a.pk, model_b.pk])
-        .order_by("-updated_at", "pk")[:RELATED_LIMIT]
-    )
+    index: RelatedIndex, model_a: LLMModel, model_b: LLMModel, now: datetime
+) -> list[tuple[LLMModel, _Entry]]:
+    others = []
+    for entry in index.recent:
+        if entry.pk not in (model_a.pk, model_b.pk) and entry.is_published(now):
+            others.append(entry)
+            if len(others) == RELATED_LIMIT:
+                break
     return [(model_a if i % 2 == 0 else model_b, o) for i, o in enumerate(others)]
 
 
-def _featured_comparisons(pair_ids: set[int]) -> list[CuratedComparison]:
-    return list(
-        CuratedComparison.objects.filter(is_featured=True)
-        .filter(Q(model_a__in=pair_ids) | Q(model_b__in=pair_ids))
-        .exclude(model_a__in=pair_ids, model_b__in=pair_ids)
-        .filter(_published_q("model_a__"), _published_q("model_b__"))
-        .select_related("model_a", "model_b")
-        .order_by("-updated_at", "pk")[:RELATED_LIMIT]
-    )
+def _featured_comparisons(
+    index: RelatedIndex, pair_ids: set[int], now: datetime
+) -> list[tuple[int, _Entry]]:
+    """(our model's id, the other model) of featured pairs with one of ours, latest first."""
+    found = []
+    for a_id, b_id in index.featured:
+        if (a_id in pair_ids) == (b_id in pair_ids):
+            continue
+        a, b = index.by_pk.get(a_id), index.by_pk.get(b_id)
+        if a is None or b is None or not (a.is_published(now) and b.is_published(now)):
+            continue
+        found.append((a_id, b) if a_id in pair_ids else (b_id, a))
+        if len(found) == RELATED_LIMIT:
+            break
+    return found
 
 
 def _same_vendor(
-    model_a: LLMModel, model_b: LLMModel
-) -> list[tuple[LLMModel, LLMModel]]:
-    """The latest other models of each one's vendor: one LIMITed query per model."""
-    taken = [model_a.pk, model_b.pk]
+    index: RelatedIndex, model_a: LLMModel, model_b: LLMModel, now: datetime
+) -> list[tuple[LLMModel, _Entry]]:
+    """The latest other models of each one's vendor."""
+    taken = {model_a.pk, model_b.pk}
     pairs = []
     for mine in (model_a, model_b):
-        siblings = list(
-            LLMModel.objects.published()
-            .filter(vendor_id=mine.vendor_id)
-            .exclude(pk__in=taken)
-            .order_by("-release_date", "slug")[:SAME_VENDOR_PER_MODEL]
-        )
-        taken += [sibling.pk for sibling in siblings]
+        siblings = []
+        for entry in index.by_vendor.get(mine.vendor_id, ()):
+            if entry.pk not in taken and entry.is_published(now):
+                siblings.append(entry)
+                if len(siblings) == SAME_VENDOR_PER_MODEL:
+                    break
+        taken.update(sibling.pk for sibling in siblings)
         pairs += [(mine, sibling) for sibling in siblings]
     return _interleave(pairs, model_a)
 
@@ -360,50 +513,46 @@ def _interleave(pairs: list[tuple], model_a: LLMModel) -> list[tuple]:
     return mixed
 
 
+def _nearest(
+    index: RelatedIndex, target: Decimal, exclude: set[int], now: datetime
+) -> list[_Entry]:
+    """The PRICE_NEIGHBOURS published models priced nearest to target: a bisection."""
+    ladder = index.ladder
+    below = bisect.bisect_left(index.ladder_prices, target) - 1
+    above = below + 1
+    nearest = []
+    while len(nearest) < PRICE_NEIGHBOURS and (below >= 0 or above < len(ladder)):
+        if above < len(ladder) and (
+            below < 0 or ladder[above].price - target <= target - ladder[below].price
+        ):
+            entry, above = ladder[above], above + 1
+        else:
+            entry, below = ladder[below], below - 1
+        if entry.pk not in exclude and entry.is_published(now):
+            nearest.append(entry)
+    return nearest
+
+
 def _nearest_price(
+    index: RelatedIndex,
     model_a: LLMModel,
     model_b: LLMModel,
     price_a: Decimal | None,
     price_b: Decimal | None,
-) -> list[tuple[LLMModel, dict]]:
+    now: datetime,
+) -> list[tuple[LLMModel, _Entry]]:
     """Published models whose cheapest blended price is nearest to A's or B's."""
-    weight = blend_input_weight()
-    exclude = [model_a.pk, model_b.pk]
-    base = (
-        Offering.objects.available()
-        .filter(input_price__isnull=False, output_price__isnull=False)
-        .filter(_published_q("model__"))
-        .exclude(model_id__in=exclude)
-    )
-    priced = base.annotate(blended=blended_expression(weight))
-    fields = ("model_id", "model__slug", "model__name", "blended")
-    candidates: dict[int, dict] = {}
+    exclude = {model_a.pk, model_b.pk}
     targets = [
         (m, p) for m, p in ((model_a, price_a), (model_b, price_b)) if p is not None
     ]
+    candidates: dict[int, _Entry] = {}
     for _, target in targets:
-        above = priced.filter(blended__gte=target).order_by("blended", "model__slug")
-        below = priced.filter(blended__lt=target).order_by("-blended", "model__slug")
-        for row in [
-            *above.values(*fields)[:PRICE_NEIGHBOURS],
-            *below.values(*fields)[:PRICE_NEIGHBOURS],
-        ]:
-            candidates.setdefault(row["model_id"], row)
-    if not candidates:
-        return []
-    # An offering found above may not be its model's cheapest: read each candidate's
-    # reference price (one bounded query over at most 4 × PRICE_NEIGHBOURS models).
-    cheapest = dict(
-        base.filter(model_id__in=list(candidates))
-        .values("model_id")
-        .annotate(lowest=Min(blended_expression(weight)))
-        .values_list("model_id", "lowest")
-    )
+        for entry in _nearest(index, target, exclude, now):
+            candidates.setdefault(entry.pk, entry)
     ranked = []
     for mine, target in targets:
-        for model_id, row in candidates.items():
-            price = Decimal(str(cheapest.get(model_id, row["blended"])))
-            other = {"slug": row["model__slug"], "name": row["model__name"]}
-            ranked.append((abs(price - target), other["slug"], mine, other))
+        for entry in candidates.values():
+            ranked.append((abs(entry.price - target), entry.slug, mine, entry))
     ranked.sort(key=lambda item: (item[0], item[1], item[2] is not model_a))
     return _interleave([(mine, other) for _, _, mine, other in ranked], model_a)

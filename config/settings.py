@@ -297,3 +297,5 @@ SPECTACULAR_SETTINGS = {
 VERSUS_BLEND_INPUT_WEIGHT = os.environ.get("VERSUS_BLEND_INPUT_WEIGHT", "0.7")
 VERSUS_REVIEW_STALE_DAYS = int(os.environ.get("VERSUS_REVIEW_STALE_DAYS", "180"))
 VERSUS_PRICE_STALE_DAYS = int(os.environ.get("VERSUS_PRICE_STALE_DAYS", "90"))
+# Models whose facts each process keeps for pair pages, per catalog version (issue 6).
+VERSUS_FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))

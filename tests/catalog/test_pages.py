@@ -275,10 +275,10 @@ def test_model_page_uses_the_same_queries_at_any_catalog_size(
     client, reference_models, size, django_assert_num_queries
 ):
     _model_catalog(size)
-    # The model, offerings, tiers, scores, reviews, price history (6); its pairs,
-    # from services.related_pairs with the model on both sides: featured, two
-    # same-vendor, four price neighbours, their cheapest prices (8).
-    with django_assert_num_queries(14):
+    # The model, offerings, tiers, scores, reviews, price history (6); its pairs come
+    # from services.related_pairs, whose index of the catalog version is built by
+    # its first use in a process: cheapest prices, models, curated pairs (3).
+    with django_assert_num_queries(9):
         response = client.get(MODEL_URL)
     assert response.status_code == HTTPStatus.OK
 

@@ -19,6 +19,7 @@ from comparisons.forms import (
     TOKENS_NOT_NUMBER_MESSAGE,
     TOKENS_TOO_MANY_MESSAGE,
 )
+from comparisons.services import pair_slug
 from tests.factories import (
     BenchmarkFactory,
     ComparisonFactory,
@@ -466,11 +467,31 @@ def test_pair_page_uses_the_same_queries_at_any_catalog_size(
     mini, grok = reference_models
     small_catalog(size)
     ComparisonFactory(model_a=mini, model_b=grok, is_featured=True)
-    # Find the pair (1); comparison_build: the two models, offerings, tiers, scores,
-    # reviews, curated comparison, its FAQ, featured pairs, two same-vendor
-    # queries, four price neighbours and their cheapest prices (15).
-    with django_assert_num_queries(16):
+    # The first page after an edit: find the pair (1); this process's related-pairs
+    # index for the new catalog version: cheapest prices, models, curated pairs (3);
+    # the two models: models + vendor, offerings, tiers, scores, reviews (5); the
+    # pair's curated comparison and its FAQ (2).
+    with django_assert_num_queries(11):
         response = client.get(PAIR_URL)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("size", [10, 40])
+def test_pair_page_of_models_seen_since_the_last_edit_reads_only_the_pair(
+    client, reference_models, size, django_assert_num_queries
+):
+    mini, grok = reference_models
+    first, second = small_catalog(size)[:2]
+    ComparisonFactory(model_a=mini, model_b=grok, is_featured=True)
+    for a, b in [(mini, first), (grok, second)]:
+        client.get(f"/compare/{pair_slug(a.slug, b.slug)}/")
+    # Their facts and the index are in memory: find the pair (1), then its curated
+    # comparison and FAQ (2); a pair without one needs nothing more.
+    with django_assert_num_queries(3):
+        response = client.get(PAIR_URL)
+    assert response.status_code == HTTPStatus.OK
+    with django_assert_num_queries(1):
+        response = client.get(f"/compare/{pair_slug(first.slug, second.slug)}/")
     assert response.status_code == HTTPStatus.OK
 
 
