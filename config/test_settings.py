@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files straight from the app and project folders, as a fresh
+# clone has run no collectstatic (the API docs' script files are among them).
+WHITENOISE_USE_FINDERS = True
