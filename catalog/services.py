@@ -328,3 +328,14 @@ def scheduled_drafts_publish(*, now: dt.datetime | None = None) -> list[LLMModel
         model._change_reason = SCHEDULED_PUBLICATION_REASON
         model.save()
     return due
+
+
+def leaderboard_ranks(*, scores) -> list[tuple[int, Score]]:
+    """Rank scores already in leaderboard order; equal values share a rank (1, 2, 2, 4)."""
+    ranked: list[tuple[int, Score]] = []
+    for position, score in enumerate(scores, start=1):
+        if ranked and ranked[-1][1].value == score.value:
+            ranked.append((ranked[-1][0], score))
+        else:
+            ranked.append((position, score))
+    return ranked

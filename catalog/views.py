@@ -25,6 +25,7 @@ from catalog.models import (
     Score,
     Vendor,
 )
+from catalog.services import leaderboard_ranks
 from comparisons import presentation, services
 from comparisons.caching import cached_page
 from comparisons.derivation import ModelFacts, PriceRow
@@ -378,18 +379,10 @@ class BenchmarkDetailView(PublicDetailMixin, DetailView):
             .select_related("model__vendor", "benchmark")
             .order_by(order, "model__name")
         )
-        rows = []
-        previous = None
-        for position, score in enumerate(scores, start=1):
-            # Equal scores share a rank (1, 2, 2, 4).
-            rank = (
-                rows[-1].rank
-                if previous is not None and score.value == previous
-                else position
-            )
-            rows.append(LeaderboardRow(rank, score))
-            previous = score.value
-        context["rows"] = rows
+        context["rows"] = [
+            LeaderboardRow(rank, score)
+            for rank, score in leaderboard_ranks(scores=scores)
+        ]
         return context
 
 

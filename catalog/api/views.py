@@ -32,6 +32,7 @@ from catalog.models import (
     Score,
     Vendor,
 )
+from catalog.services import leaderboard_ranks
 from config.api_views import (
     UPDATED_SINCE_PARAMETER,
     PartnerAPIMixin,
@@ -176,14 +177,10 @@ def leaderboard(benchmark: Benchmark, scores: list[Score]) -> list[LeaderboardEn
     """Scores best first by the benchmark's direction; equal values share a rank."""
     sign = -1 if benchmark.higher_is_better else 1
     ordered = sorted(scores, key=lambda s: (sign * s.value, s.model.slug))
-    entries = []
-    for position, score in enumerate(ordered, start=1):
-        if entries and entries[-1].score.value == score.value:
-            rank = entries[-1].rank
-        else:
-            rank = position
-        entries.append(LeaderboardEntry(rank, score))
-    return entries
+    return [
+        LeaderboardEntry(rank, score)
+        for rank, score in leaderboard_ranks(scores=ordered)
+    ]
 
 
 @extend_schema_view(
