@@ -197,7 +197,10 @@ def curated_facts(curated: CuratedComparison | None) -> CuratedFacts | None:
 
 
 def comparison_build(
-    *, model_a: LLMModel, model_b: LLMModel, today: date | None = None
+    *,
+    model_a: LLMModel | ModelRef,
+    model_b: LLMModel | ModelRef,
+    today: date | None = None,
 ) -> Comparison:
     """The derived comparison of two models.
 
@@ -213,7 +216,10 @@ def comparison_build(
     curated = None
     if frozenset((model_a.pk, model_b.pk)) in index.curated_pairs:
         curated = (
-            CuratedComparison.objects.for_pair(model_a, model_b)
+            CuratedComparison.objects.filter(
+                Q(model_a_id=model_a.pk, model_b_id=model_b.pk)
+                | Q(model_a_id=model_b.pk, model_b_id=model_a.pk)
+            )
             .prefetch_related("faq_entries")
             .first()
         )
@@ -233,6 +239,38 @@ def comparison_build(
         review_stale_days=settings.VERSUS_REVIEW_STALE_DAYS,
         price_stale_days=settings.VERSUS_PRICE_STALE_DAYS,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelRef:
+    """A model as a pair page names it before its facts are read."""
+
+    pk: int
+    slug: str
+    name: str
+    vendor_id: int
+    is_published: bool
+
+
+def published_pair(pair: str) -> tuple[ModelRef, ModelRef] | None:
+    """The two published models a "<a>-vs-<b>" string names (in its order), or None.
+
+    Read from this process's index of the catalog version, so finding a pair costs
+    no query: crawlers ask for pairs nobody has asked for before (issue 6).
+    """
+    index = _related_index(catalog_version(), blend_input_weight())
+    now = timezone.now()
+    for a, b in pair_parse(pair):
+        entry_a, entry_b = index.by_slug.get(a), index.by_slug.get(b)
+        if (
+            a != b
+            and entry_a is not None
+            and entry_b is not None
+            and entry_a.is_published(now)
+            and entry_b.is_published(now)
+        ):
+            return entry_a.ref(), entry_b.ref()
+    return None
 
 
 # --- Facts kept per catalog version -------------------------------------------------------
@@ -308,12 +346,16 @@ class _Entry:
     def is_published(self, now: datetime) -> bool:
         return self.publish_at is None or self.publish_at <= now
 
+    def ref(self) -> ModelRef:
+        return ModelRef(self.pk, self.slug, self.name, self.vendor_id, True)
+
 
 @dataclasses.dataclass(frozen=True)
 class RelatedIndex:
     """What related pairs are chosen from, for one catalog version and blend weight."""
 
     by_pk: dict[int, _Entry]
+    by_slug: dict[str, _Entry]
     # Each vendor's models, newest release first (the database's order, NULLs included).
     by_vendor: dict[int, list[_Entry]]
     recent: list[_Entry]  # most recently updated first
@@ -387,6 +429,7 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
     )
     return RelatedIndex(
         by_pk={e.pk: e for e in entries},
+        by_slug={e.slug: e for e in entries},
         by_vendor=by_vendor,
         recent=recent,
         ladder=ladder,
@@ -430,6 +473,8 @@ def related_pairs(
     found: dict[str, RelatedPair] = {}
 
     def add(one: LLMModel, other: _Entry, reason: str) -> None:
+        if len(found) == RELATED_LIMIT:
+            return  # only the first six are kept, in the order they came
         slug = pair_slug(one.slug, other.slug)
         if slug in found or slug == pair_slug(model_a.slug, model_b.slug):
             return

@@ -146,13 +146,20 @@ def compare_go(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/comparison_index.html", context)
 
 
-def _find_pair(pair: str, *, include_drafts: bool) -> tuple[LLMModel, LLMModel]:
+def _find_pair(
+    pair: str, *, include_drafts: bool
+) -> tuple[LLMModel | services.ModelRef, LLMModel | services.ModelRef]:
+    if not include_drafts:
+        # Readers' pairs come from the catalog version's index, with no query.
+        found = services.published_pair(pair)
+        if found is None:
+            raise Http404("We have no comparison of these two models.")
+        return found
     candidates = services.pair_parse(pair)
     # Only well-formed slugs reach the database: PostgreSQL refuses text with a
     # NUL byte (/compare/%00-vs-%00/ was a 500), and no such slug can exist.
     slugs = {s for candidate in candidates for s in candidate if SLUG_RE.fullmatch(s)}
-    models = LLMModel.objects.all() if include_drafts else LLMModel.objects.published()
-    found = {model.slug: model for model in models.filter(slug__in=slugs)}
+    found = {m.slug: m for m in LLMModel.objects.filter(slug__in=slugs)}
     for a, b in candidates:
         if a != b and a in found and b in found:
             return found[a], found[b]

@@ -105,23 +105,15 @@ class ComparisonViewSet(PartnerReadOnlyViewSet):
 
     def build_detail(self, request, **kwargs):
         pair = kwargs["pair"]
-        for slug_a, slug_b in services.pair_parse(pair):
-            if slug_a == slug_b:
-                continue
-            models = {
-                m.slug: m
-                for m in LLMModel.objects.published().filter(slug__in=[slug_a, slug_b])
-            }
-            if len(models) != 2:
-                continue
-            canonical = services.pair_slug(slug_a, slug_b)
-            if pair != canonical:
-                return HttpResponsePermanentRedirect(
-                    reverse("api:comparison-detail", args=[canonical])
-                )
-            comparison = services.comparison_build(
-                model_a=models[slug_a], model_b=models[slug_b]
+        found = services.published_pair(pair)
+        if found is None:
+            raise exceptions.NotFound(PAIR_NOT_FOUND_MESSAGE)
+        model_a, model_b = found
+        canonical = services.pair_slug(model_a.slug, model_b.slug)
+        if pair != canonical:
+            return HttpResponsePermanentRedirect(
+                reverse("api:comparison-detail", args=[canonical])
             )
-            self.note_modified(comparison.updated_at)
-            return Response(pair_data(request, comparison))
-        raise exceptions.NotFound(PAIR_NOT_FOUND_MESSAGE)
+        comparison = services.comparison_build(model_a=model_a, model_b=model_b)
+        self.note_modified(comparison.updated_at)
+        return Response(pair_data(request, comparison))
