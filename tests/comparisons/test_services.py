@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from catalog.models import ComparisonFAQ, LLMModel
+from comparisons import services
 from comparisons.services import (
     blend_input_weight,
     comparison_build,
@@ -194,6 +195,33 @@ def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
     with django_assert_num_queries(0):
         again = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert again == comparison
+
+
+def test_another_process_reads_the_facts_from_the_shared_cache(
+    reference_pair, django_assert_num_queries
+):
+    mini, grok = reference_pair
+    first = comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    # Another worker: its own memory is empty, and the index is its own too.
+    services._facts.clear()
+    services._index = None
+    # The index (cheapest prices, models, curated pairs); the facts of both
+    # models come from the shared cache, with no query.
+    with django_assert_num_queries(3):
+        second = comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    assert second == first
+
+
+def test_an_edit_is_not_hidden_by_facts_in_the_shared_cache(reference_pair):
+    mini, grok = reference_pair
+    comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    OfferingFactory(
+        model=mini, input_price=Decimal("0.01"), output_price=Decimal("0.02")
+    )
+    services._facts.clear()
+    services._index = None
+    after = comparison_build(model_a=mini, model_b=grok, today=TODAY)
+    assert after.a.reference.input_price == Decimal("0.01")
 
 
 def test_pair_build_after_an_edit_shows_the_edit_at_once():
