@@ -1,7 +1,20 @@
-"""Render time and queries per request with every cache off, for bench/load.py.
+"""Render time and queries per request at one catalog size, for bench/load.py.
 
-Run with DJANGO_SETTINGS_MODULE and DATABASE_URL set; prints one JSON line.
-Each sample is a different pair or model, so nothing is reused between them.
+Run with the production settings and DATABASE_URL set; prints one JSON line
+with two measurements of the pair page, model page and API model list:
+
+- "steady": a page-cache miss once this process holds the catalog version's
+  data (models' facts, related-pairs index), i.e. what a crawler asking for a
+  page nobody asked for yet costs. The whole-page caches are bypassed (they
+  keep nothing); every other cache is a real local-memory cache, warmed by
+  rendering pages that touch every sampled model first.
+- "cold": the first render after a catalog edit. The catalog version is bumped
+  before each sample, so the per-version data is loaded again every time.
+
+Each steady sample is a pair or model not rendered before in this process, and
+each is checked to have been rendered (status 200, and the page offered to a
+bypassed page cache, which happens only after a render) rather than served
+from a cache.
 """
 
 import json
@@ -9,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import django
@@ -16,61 +30,186 @@ import django
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 django.setup()
 
+from django.core.cache.backends.dummy import DummyCache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+import comparisons.caching  # noqa: E402
+import config.api_views  # noqa: E402
+import config.middleware  # noqa: E402
+from catalog.cache import bump_catalog_version  # noqa: E402
 from catalog.models import LLMModel, PartnerKey  # noqa: E402
 
 SAMPLES = 25
-WARMUP = 3
+# The API list is one path at both sizes, so it can afford more samples (less noise).
+API_SAMPLES = 100
+# Model pages rendered before timing (templates compiled, imports done); never timed.
+WARMUP_PAGES = 2
+LOCAL_MEMORY = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "render-profile",
+        "TIMEOUT": 60 * 60 * 24,
+    }
+}
 
 
-def measure(client: Client, paths: list[str], **headers) -> dict:
-    timings, queries, statuses = [], [], set()
-    for index, path in enumerate(paths[: SAMPLES + WARMUP]):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path, **headers)
-            elapsed = (time.perf_counter() - started) * 1000
-        statuses.add(response.status_code)
-        if index >= WARMUP:
-            timings.append(elapsed)
-            queries.append(len(captured.captured_queries))
+class NeverStores(DummyCache):
+    """A shared cache that keeps nothing and counts what it was offered."""
+
+    def __init__(self) -> None:
+        super().__init__("never-stores", {})
+        self.offered = 0
+
+    def set(self, key, value, timeout=None, version=None) -> None:
+        self.offered += 1
+
+
+class NoLocalPages:
+    """Stands in for config.middleware.local_pages: never serves, never keeps."""
+
+    def __init__(self) -> None:
+        self.offered = 0
+
+    def get(self, version: str, path: str) -> None:
+        return None
+
+    def put(self, version: str, path: str, entry: tuple) -> None:
+        self.offered += 1
+
+
+# The whole-page caches only: comparisons.caching.cached_page (shared cache),
+# config.middleware.PageCacheMiddleware (process memory) and the API's kept
+# answers (config.api_views, shared cache). Both modules read these names at
+# call time, so replacing them here bypasses the caches without touching the app.
+PAGE_CACHES = {
+    "cached_page": (comparisons.caching, "cache", NeverStores()),
+    "api answers": (config.api_views, "cache", NeverStores()),
+    "PageCacheMiddleware": (config.middleware, "local_pages", NoLocalPages()),
+}
+
+
+def offered_stores() -> int:
+    return sum(stand_in.offered for _, _, stand_in in PAGE_CACHES.values())
+
+
+def bypass_page_caches() -> None:
+    for module, name, stand_in in PAGE_CACHES.values():
+        setattr(module, name, stand_in)
+
+
+def render(client: Client, path: str, headers: dict[str, str]) -> tuple[float, int]:
+    """Milliseconds and queries for one request, which must have been rendered."""
+    offered = offered_stores()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(path, headers=headers)
+        elapsed = (time.perf_counter() - started) * 1000
+    queries = len(captured.captured_queries)
+    if response.status_code != 200:
+        sys.exit(f"{path}: HTTP {response.status_code}")
+    # The page caches offer a page to store only after rendering it; a page
+    # served from a cache offers none. (Queries prove nothing: a pair page
+    # whose models' data is in memory may run none.)
+    if offered_stores() == offered:
+        sys.exit(f"{path} was not rendered (queries: {queries}): a cache answered")
+    return elapsed, queries
+
+
+def measure(
+    client: Client,
+    paths: list[str],
+    headers: dict[str, str],
+    before_each: Callable[[], object] | None = None,
+) -> dict:
+    timings, queries = [], []
+    for path in paths:
+        if before_each is not None:
+            before_each()
+        elapsed, count = render(client, path, headers)
+        timings.append(elapsed)
+        queries.append(count)
     return {
         "ms": statistics.median(timings),
-        "queries": max(queries)
+        "queries": queries[0]
         if len(set(queries)) == 1
         else f"{min(queries)}-{max(queries)}",
-        "status": sorted(statuses),
+        "samples": len(paths),
+        "status": [200],
     }
+
+
+def pair_path(pair: tuple[str, str]) -> str:
+    return f"/compare/{pair[0]}-vs-{pair[1]}/"
+
+
+def choose_pairs(
+    rng: random.Random, slugs: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """Paths of the timed pairs (steady, cold) and warm-up pairs, all different.
+
+    The warm-up renders every model of the steady pairs once with another
+    partner, so its facts are in this process before its pair is timed.
+    """
+    wanted = min(2 * SAMPLES, len(slugs) * (len(slugs) - 1) // 4)
+    timed: list[tuple[str, str]] = []
+    while len(timed) < wanted:
+        pair = tuple(sorted(rng.sample(slugs, 2)))
+        if pair not in timed:
+            timed.append(pair)
+    steady, cold = timed[: wanted // 2], timed[wanted // 2 :]
+    used = set(timed)
+    warmup = []
+    for slug in sorted({slug for pair in steady for slug in pair}):
+        partners = [other for other in slugs if other != slug]
+        rng.shuffle(partners)
+        pair = next(
+            p for p in (tuple(sorted((slug, o))) for o in partners) if p not in used
+        )
+        used.add(pair)
+        warmup.append(pair)
+    return (
+        [pair_path(p) for p in steady],
+        [pair_path(p) for p in cold],
+        [pair_path(p) for p in warmup],
+    )
 
 
 def main() -> None:
     rng = random.Random(7)
     slugs = sorted(LLMModel.objects.published().values_list("slug", flat=True))
-    pairs = []
-    while len(pairs) < SAMPLES + WARMUP:
-        a, b = sorted(rng.sample(slugs, 2))
-        pairs.append(f"/compare/{a}-vs-{b}/")
-    models = [
-        f"/models/{slug}/"
-        for slug in rng.sample(slugs, min(len(slugs), SAMPLES + WARMUP))
-    ]
+    steady_pairs, cold_pairs, warmup_pairs = choose_pairs(rng, slugs)
+    shuffled = rng.sample(slugs, len(slugs))
+    warmup_models = [f"/models/{slug}/" for slug in shuffled[:WARMUP_PAGES]]
+    rest = [f"/models/{slug}/" for slug in shuffled[WARMUP_PAGES:]]
+    steady_models = rest[:SAMPLES]
+    # At a small catalog there are too few models for both; after a bump a
+    # model page already timed has nothing of its own left in memory to reuse.
+    cold_models = rest[SAMPLES : 2 * SAMPLES] or steady_models
     _, key = PartnerKey.objects.create_key(name="render-profile", rate="100000000/hour")
-    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    with override_settings(CACHES=dummy):
+    api = {"Authorization": f"Api-Key {key}"}
+    # 20 items at both catalog sizes: the same answer, more rows behind it.
+    api_list = ["/api/v1/models/?page_size=20"] * API_SAMPLES
+
+    with override_settings(CACHES=LOCAL_MEMORY):
+        bypass_page_caches()
         client = Client()
-        results = {
-            "pair page": measure(client, pairs),
-            "model page": measure(client, models),
-            "API model list": measure(
-                client,
-                # 20 items at both catalog sizes: the same answer, more rows behind it.
-                ["/api/v1/models/?page_size=20"] * (SAMPLES + WARMUP),
-                HTTP_AUTHORIZATION=f"Api-Key {key}",
-            ),
+        for path in warmup_pairs + warmup_models:
+            render(client, path, {})
+        for _ in range(WARMUP_PAGES):
+            render(client, api_list[0], api)
+        steady = {
+            "pair page": measure(client, steady_pairs, {}),
+            "model page": measure(client, steady_models, {}),
+            "API model list": measure(client, api_list, api),
         }
+        cold = {
+            "pair page": measure(client, cold_pairs, {}, bump_catalog_version),
+            "model page": measure(client, cold_models, {}, bump_catalog_version),
+            "API model list": measure(client, api_list, api, bump_catalog_version),
+        }
+    results = {name: {"steady": steady[name], "cold": cold[name]} for name in steady}
     print(json.dumps(results))
 
 
