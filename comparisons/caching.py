@@ -1,6 +1,7 @@
 """Whole-page caching keyed on the catalog version, so an edit shows at once."""
 
 import hashlib
+import threading
 from collections.abc import Callable
 from functools import wraps
 
@@ -32,12 +33,54 @@ def _is_cacheable(response: HttpResponse) -> bool:
     )
 
 
+class RenderedOnce:
+    """The page keys this process has rendered under the current catalog version.
+
+    The admission rule of the shared cache: a page goes there the second time
+    this process renders it. Crawlers walk hundreds of thousands of pair pages
+    that nobody asks for again before the next edit; writing each of them to
+    Redis cost a tenth of an uncached request's CPU and filled Redis with pages
+    never read. A page asked for again is first served from this process's memory
+    (config.middleware); it is rendered here a second time only once that memory
+    has let it go, and from then on it is shared. At most `limit` keys are
+    remembered (then forgotten all at once, which only admits a few pages early).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._version: str | None = None
+        self._keys: set[str] = set()
+        self._lock = threading.Lock()
+
+    def seen_before(self, version: str, key: str) -> bool:
+        """True if this key was rendered before; remembers it either way."""
+        with self._lock:
+            if version != self._version:
+                self._keys.clear()
+                self._version = version
+            if key in self._keys:
+                return True
+            if len(self._keys) >= self.limit:
+                self._keys.clear()
+            self._keys.add(key)
+            return False
+
+    def clear(self) -> None:
+        with self._lock:
+            self._keys.clear()
+            self._version = None
+
+
+rendered_once = RenderedOnce()
+
+
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a reader page from the cache while the catalog is unchanged.
 
     The key holds catalog_version(), which every catalog write replaces, and the
     full path with its query. Staff requests (previews, admin links) and error
-    pages are never cached.
+    pages are never cached. A page enters the shared cache the second time this
+    process renders it (RenderedOnce).
     """
 
     @wraps(view)
@@ -54,7 +97,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             content, headers = stored
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
-        if _is_cacheable(response):
+        if _is_cacheable(response) and rendered_once.seen_before(version, key):
             if not getattr(response, "is_rendered", True):
                 response.render()  # a TemplateResponse (the sitemap views)
             headers = {

@@ -130,8 +130,10 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _is_storable(request, response):
             content = response.content
-            etag = f'"{md5(content, usedforsecurity=False).hexdigest()}"'
-            response.headers.setdefault("ETag", etag)
+            if "ETag" not in response:
+                # ConditionalGetMiddleware (inside this one) has usually set it.
+                etag = md5(content, usedforsecurity=False).hexdigest()
+                response["ETag"] = f'"{etag}"'
             response.headers.setdefault("Last-Modified", http_date(time.time()))
             entry = (
                 content,

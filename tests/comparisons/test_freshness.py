@@ -147,3 +147,26 @@ def _post_data(response) -> dict:
         for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()
     return data
+
+
+def test_a_page_enters_the_shared_cache_only_when_rendered_a_second_time(
+    client, reference_models, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from catalog.cache import catalog_version
+    from comparisons.caching import page_cache_key
+    from config.middleware import local_pages
+
+    key = page_cache_key(RequestFactory().get(PAIR_URL), catalog_version())
+    client.get(PAIR_URL)
+    # A crawler's one-off page stays out of the shared cache (the process keeps it).
+    assert cache.get(key) is None
+    # Asked for again once this process's memory has let it go: now it is shared.
+    local_pages.clear()
+    client.get(PAIR_URL)
+    assert cache.get(key) is not None
+    local_pages.clear()
+    with django_assert_num_queries(0):
+        assert client.get(PAIR_URL).status_code == HTTPStatus.OK
