@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 UNKNOWN_MARK = "—"
 UNKNOWN_LABEL = "unknown"
@@ -40,6 +41,13 @@ class Display:
 
 UNKNOWN = Display(text=UNKNOWN_MARK, label=UNKNOWN_LABEL, is_unknown=True)
 
+# The display functions below are pure and their Displays immutable, and a pair
+# page shows some hundred prices, token counts and dates drawn from a few
+# thousand distinct values: each is formatted once per process. Equal values
+# give the same text (money and token counts are normalised first), so a Decimal
+# met as 0.40 and as 0.4 may share an entry.
+_displays = lru_cache(maxsize=8192)
+
 
 def shown(text: str | None, *, title: str = "") -> Display:
     """Text as a Display, or the unknown mark when there is none."""
@@ -73,6 +81,7 @@ def money(value: Decimal | None) -> str:
     return f"${whole}.{fraction}" if fraction else f"${whole}"
 
 
+@_displays
 def money_display(value: Decimal | None, *, free: bool = False) -> Display:
     """A price for a table cell; zero reads "Free" when `free` is set."""
     if value is None:
@@ -115,6 +124,7 @@ def tokens_exact(count: int) -> str:
     return f"{count:,} tokens"
 
 
+@_displays
 def tokens_display(count: int | None) -> Display:
     """A token count shown compactly, with the exact count as tooltip and spoken text."""
     if count is None:
@@ -155,6 +165,7 @@ def partial_date_text(value: str | None) -> str:
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
+@_displays
 def partial_date_display(value: str | None) -> Display:
     if partial_date_parts(value) is None:
         return UNKNOWN
@@ -168,6 +179,7 @@ def date_text(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+@_displays
 def date_display(value: date | None) -> Display:
     if value is None:
         return UNKNOWN
@@ -209,6 +221,7 @@ def gap_text(gap: Decimal, unit: str) -> str:
     return f"{number} {unit}".strip()
 
 
+@_displays
 def yes_no_display(value: bool | None) -> Display:
     if value is None:
         return UNKNOWN

@@ -5,33 +5,52 @@ template in templates/. Globals mirror the Django tags the pages used: url() for
 {% url %} and static() for {% static %}.
 """
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from jinja2 import ChainableUndefined, Environment
 
 from comparisons.templating import FILTERS
 
+# Stands in for a slug when a URL's shape is worked out once (see url()).
+PLACEHOLDER = "0versus0placeholder0"
+SLUG_ARGUMENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 
 @lru_cache(maxsize=256)
-def _reverse_plain(name: str, prefix: str, urlconf: str | None) -> str:
-    return reverse(name, urlconf=urlconf)
+def _shape(name: str, arity: int, prefix: str, urlconf: str) -> str | None:
+    """The URL with PLACEHOLDER for each argument, or None if it has no such shape."""
+    try:
+        shape = reverse(name, args=[PLACEHOLDER] * arity, urlconf=urlconf)
+    except NoReverseMatch:
+        return None  # e.g. an <int:…> argument
+    return shape if shape.count(PLACEHOLDER) == arity else None
 
 
 def url(name: str, *args: Any) -> str:
-    """reverse() for templates.
+    """reverse() for templates, without the resolver for each link.
 
-    Every page links the same few argument-free URLs (home, compare, models), so
-    those are kept, per script prefix and URLconf, as neither changes what they
-    resolve to while a process runs.
+    A pair page links a dozen URLs, most of them the same few (home, compare,
+    models) and the rest of one shape (/compare/<pair>/). A URLconf does not
+    change what a name resolves to while a process runs, so each name's shape is
+    worked out once per script prefix and URLconf, and slug arguments (lowercase
+    letters, digits, single hyphens: what every converter on the site accepts,
+    and nothing reverse() would quote) are put in; anything else goes through
+    reverse().
     """
-    if args:
-        return reverse(name, args=args)
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse_plain(name, get_script_prefix(), urlconf)
+    shape = _shape(name, len(args), get_script_prefix(), urlconf)
+    if shape is None or not all(
+        isinstance(arg, str) and SLUG_ARGUMENT.fullmatch(arg) for arg in args
+    ):
+        return reverse(name, args=args)
+    for arg in args:
+        shape = shape.replace(PLACEHOLDER, arg, 1)
+    return shape
 
 
 def environment(**options: Any) -> Environment:
