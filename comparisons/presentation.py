@@ -8,11 +8,14 @@ reference prices, and the lifecycle notices. No comparison rule lives here.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
+from django.template import engines
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from markupsafe import Markup
 
 from comparisons import derivation, formatting, services
 from comparisons.charts import Bar, BarGroup, Series, paired_bar_chart, step_line_chart
@@ -86,10 +89,36 @@ class PairPage:
     faq: tuple[FAQItem, ...]
     calculator: Calculator
     notices: tuple[Notice, ...]
+    price_tables: tuple[Markup, Markup]  # each model's offerings, A's then B's
 
 
 def _text_html(text: str) -> SafeString:
     return format_html("<p>{}</p>", text)
+
+
+def _price_table(side: Side) -> Markup:
+    return _price_table_html(
+        side.name, side.slug, side.model.context_window, side.price_rows
+    )
+
+
+@lru_cache(maxsize=2048)
+def _price_table_html(
+    name: str, slug: str, context_window: int | None, rows: tuple[PriceRow, ...]
+) -> Markup:
+    """One model's offerings table, rendered once for the same rows.
+
+    A model's table is the same on each of its pairs' pages (the rows carry the
+    staleness of each price, so a new day or an edit makes a new entry), and it
+    is the largest block of a pair page: crawlers walking a model's pairs reuse it.
+    """
+    macros = engines["jinja2"].env.get_template("includes/price_table.html").module
+    return macros.price_table(
+        rows=rows,
+        caption=f"{name} prices by provider",
+        table_id=f"providers-table-{slug}",
+        model_context=context_window,
+    )
 
 
 def _faq(comparison: Comparison) -> tuple[FAQItem, ...]:
@@ -292,6 +321,7 @@ def pair_page(comparison: Comparison, *, calculator: CostCalculatorForm) -> Pair
         faq=_faq(comparison),
         calculator=_calculator(comparison, calculator),
         notices=_notices(comparison),
+        price_tables=(_price_table(comparison.a), _price_table(comparison.b)),
     )
 
 

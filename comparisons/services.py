@@ -526,8 +526,11 @@ def related_pairs(
         add(model_a if ours_id == model_a.pk else model_b, theirs, "featured")
     for mine, other in _same_vendor(index, model_a, model_b, now):
         add(mine, other, "same-vendor")
-    for mine, other in _nearest_price(index, model_a, model_b, price_a, price_b, now):
-        add(mine, other, "price")
+    if len(found) < RELATED_LIMIT:
+        for mine, other in _nearest_price(
+            index, model_a, model_b, price_a, price_b, now
+        ):
+            add(mine, other, "price")
     if len(found) < RELATED_LIMIT:
         # Unpriced models are near nothing: fill up with recently updated ones, so
         # that "continue comparing" is never empty while other models exist.
