@@ -19,9 +19,12 @@ elif os.environ.get("PORT"):
 else:
     bind = ["127.0.0.1:8000"]
 
-# Synchronous workers: a page is CPU work plus short database and Redis calls,
-# so 2 per core (plus one to cover a worker waiting on I/O) keeps the CPUs busy.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# Synchronous workers, one per core plus one to cover a worker waiting on
+# PostgreSQL or Redis. A page is CPU work (an uncached pair page runs no query
+# once its models are in memory), so more workers only contend for the cores:
+# on 2 cores an uncached pair page cost 3.2 ms of CPU with 2 workers, 3.7 ms
+# with 3 and 4.9 ms with the usual 2 x cores + 1 (bench/, README "Benchmarks").
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
