@@ -8,11 +8,22 @@ import threading
 from collections import OrderedDict
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import DecimalField, ExpressionWrapper, F, Min, Prefetch, Q, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Prefetch,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from catalog.cache import catalog_version, is_shared_version
@@ -366,16 +377,17 @@ SAME_VENDOR_PER_MODEL = 2
 PRICE_NEIGHBOURS = 24
 
 
-@dataclasses.dataclass(frozen=True)
-class _Entry:
-    """A published (or scheduled) model as the related-pairs index holds it."""
+class _Entry(NamedTuple):
+    """A published (or scheduled) model as the related-pairs index holds it.
+
+    A named tuple: the index makes one per model after every edit.
+    """
 
     pk: int
     slug: str
     name: str
     vendor_id: int
     publish_at: datetime | None  # None: published; else a draft published from then
-    updated_at: datetime
     price: Decimal | None  # its cheapest blended price at an available offering
 
     def is_published(self, now: datetime) -> bool:
@@ -430,30 +442,39 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
             Q(status=LLMModel.Status.PUBLISHED)
             | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
         )
+        # The order of recent updates as a rank: reading a thousand timestamps
+        # only to sort them cost more than the rest of the index.
+        .annotate(
+            recent_rank=Window(
+                RowNumber(), order_by=[F("updated_at").desc(), F("pk").asc()]
+            )
+        )
         .order_by("-release_date", "slug")
         .values_list(
-            "pk", "slug", "name", "vendor_id", "status", "publish_at", "updated_at"
+            "pk", "slug", "name", "vendor_id", "status", "publish_at", "recent_rank"
         )
     )
     entries = []
-    for pk, slug, name, vendor_id, status, publish_at, updated_at in rows:
+    ranks = {}
+    published = LLMModel.Status.PUBLISHED
+    for pk, slug, name, vendor_id, status, publish_at, rank in rows:
         lowest = cheapest.get(pk)
-        entries.append(
-            _Entry(
-                pk=pk,
-                slug=slug,
-                name=name,
-                vendor_id=vendor_id,
-                publish_at=None if status == LLMModel.Status.PUBLISHED else publish_at,
-                updated_at=updated_at,
-                price=None if lowest is None else Decimal(str(lowest)),
-            )
+        if lowest is not None and not isinstance(lowest, Decimal):
+            lowest = Decimal(str(lowest))
+        entry = _Entry(
+            pk,
+            slug,
+            name,
+            vendor_id,
+            None if status == published else publish_at,
+            lowest,
         )
+        entries.append(entry)
+        ranks[pk] = rank
     by_vendor: dict[int, list[_Entry]] = {}
     for entry in entries:
         by_vendor.setdefault(entry.vendor_id, []).append(entry)
-    recent = sorted(entries, key=lambda e: e.pk)
-    recent.sort(key=lambda e: e.updated_at, reverse=True)
+    recent = sorted(entries, key=lambda e: ranks[e.pk])
     ladder = sorted(
         (e for e in entries if e.price is not None), key=lambda e: (e.price, e.slug)
     )
