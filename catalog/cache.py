@@ -6,6 +6,9 @@ invalidate.
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 
@@ -14,7 +17,14 @@ VERSION_KEY = "catalog-version"
 UNSHARED_PREFIX = "unshared-"
 
 
+# The version a reader's request is rendered under (version_pinned()).
+_pinned: ContextVar[str | None] = ContextVar("pinned_catalog_version", default=None)
+
+
 def catalog_version() -> str:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -33,7 +43,24 @@ def is_shared_version(version: str) -> bool:
     return not version.startswith(UNSHARED_PREFIX)
 
 
+@contextmanager
+def version_pinned() -> Iterator[str]:
+    """Read the version once and answer it for the rest of this request.
+
+    A reader's page asks for the version in several places (page caches, the
+    pair's models, their facts); one read gives them one snapshot of the catalog,
+    and saves the others (each a poll of the tracking connection).
+    """
+    version = catalog_version()
+    token = _pinned.set(version)
+    try:
+        yield version
+    finally:
+        _pinned.reset(token)
+
+
 def bump_catalog_version() -> str:
+    _pinned.set(None)  # a write in a pinned request reads the new version after it
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout=None)
     return version

@@ -36,14 +36,8 @@ def _is_cacheable(response: HttpResponse) -> bool:
 class RenderedOnce:
     """The page keys this process has rendered under the current catalog version.
 
-    The admission rule of the shared cache: a page goes there the second time
-    this process renders it. Crawlers walk hundreds of thousands of pair pages
-    that nobody asks for again before the next edit; writing each of them to
-    Redis cost a tenth of an uncached request's CPU and filled Redis with pages
-    never read. A page asked for again is first served from this process's memory
-    (config.middleware); it is rendered here a second time only once that memory
-    has let it go, and from then on it is shared. At most `limit` keys are
-    remembered (then forgotten all at once, which only admits a few pages early).
+    At most `limit` keys are remembered (then forgotten all at once, which only
+    makes a few pages look new again).
     """
 
     def __init__(self, limit: int = 200_000) -> None:
@@ -74,14 +68,28 @@ class RenderedOnce:
 rendered_once = RenderedOnce()
 
 
-def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cached_page(
+    view: Callable[..., HttpResponse] | None = None, *, long_tail: bool = False
+):
     """Serve a reader page from the cache while the catalog is unchanged.
 
     The key holds catalog_version(), which every catalog write replaces, and the
     full path with its query. Staff requests (previews, admin links) and error
-    pages are never cached. A page enters the shared cache the second time this
-    process renders it (RenderedOnce).
+    pages are never cached. config.middleware.PageCacheMiddleware keeps the pages
+    of marked views in each process's memory; the shared cache (Redis) is the
+    level below it, for the other processes and servers.
+
+    long_tail=True is for pages that are cheap to render and of which there are
+    far more than anyone asks for twice between edits (pair pages: crawlers walk
+    hundreds of thousands). Such a page is looked for in the shared cache, and
+    put there, only if this process has rendered it before under the version,
+    i.e. it was asked for again after this process's memory let it go. A
+    one-off page then costs no round trip and takes no room in Redis (both were
+    a tenth of an uncached pair page's CPU); a popular page is rendered once per
+    process per edit, then served from memory or, after that, from Redis.
     """
+    if view is None:
+        return lambda view: cached_page(view, long_tail=long_tail)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -92,12 +100,14 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             # The cache is unreachable: render, keep nothing (catalog/cache.py).
             return view(request, *args, **kwargs)
         key = page_cache_key(request, version)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            return HttpResponse(content, headers=headers)
+        shared = not long_tail or rendered_once.seen_before(version, key)
+        if shared:
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
-        if _is_cacheable(response) and rendered_once.seen_before(version, key):
+        if shared and _is_cacheable(response):
             if not getattr(response, "is_rendered", True):
                 response.render()  # a TemplateResponse (the sitemap views)
             headers = {

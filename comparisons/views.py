@@ -166,7 +166,7 @@ def _find_pair(
     raise Http404("We have no comparison of these two models.")
 
 
-@cached_page
+@cached_page(long_tail=True)
 def pair(request: HttpRequest, pair: str) -> HttpResponse:
     preview = is_preview(request)
     model_a, model_b = _find_pair(pair, include_drafts=preview)

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
-from catalog.cache import catalog_version, is_shared_version
+from catalog.cache import is_shared_version, version_pinned
 
 VIEW_MARKER = "cached_page"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -119,7 +119,10 @@ class PageCacheMiddleware:
             or self.session_cookie in request.COOKIES
         ):
             return self.get_response(request)
-        version = catalog_version()
+        with version_pinned() as version:
+            return self._respond(request, version)
+
+    def _respond(self, request: HttpRequest, version: str) -> HttpResponse:
         if not is_shared_version(version):
             # The shared cache is down: render every page, cache none.
             return self.get_response(request)

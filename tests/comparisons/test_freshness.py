@@ -160,8 +160,16 @@ def test_a_page_enters_the_shared_cache_only_when_rendered_a_second_time(
     from config.middleware import local_pages
 
     key = page_cache_key(RequestFactory().get(PAIR_URL), catalog_version())
-    client.get(PAIR_URL)
-    # A crawler's one-off page stays out of the shared cache (the process keeps it).
+    asked = []
+    real_get = cache.get
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            cache, "get", lambda k, *a, **kw: asked.append(k) or real_get(k, *a, **kw)
+        )
+        client.get(PAIR_URL)
+    # A crawler's one-off pair page is not looked for in the shared cache, and
+    # stays out of it (the process keeps it in memory).
+    assert key not in asked
     assert cache.get(key) is None
     # Asked for again once this process's memory has let it go: now it is shared.
     local_pages.clear()
@@ -170,3 +178,46 @@ def test_a_page_enters_the_shared_cache_only_when_rendered_a_second_time(
     local_pages.clear()
     with django_assert_num_queries(0):
         assert client.get(PAIR_URL).status_code == HTTPStatus.OK
+
+
+def test_a_readers_request_reads_the_catalog_version_once(
+    client, reference_models, monkeypatch
+):
+    from django.core.cache import cache
+
+    from catalog.cache import VERSION_KEY
+
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == VERSION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    # The page cache, the pair's models and their facts all use that one read.
+    assert client.get(PAIR_URL).status_code == HTTPStatus.OK
+    assert len(reads) == 1
+
+
+def test_an_edit_after_a_pinned_read_is_seen_by_the_next_request(
+    client, reference_models
+):
+    mini, _ = reference_models
+    client.get(PAIR_URL)
+    mini.name = "GPT-4.1 Mini Renamed"
+    mini.save()
+    assert "GPT-4.1 Mini Renamed" in html_of(client.get(PAIR_URL))
+
+
+def test_other_pages_are_shared_from_their_first_render(client, reference_models):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from catalog.cache import catalog_version
+    from comparisons.caching import page_cache_key
+
+    client.get(MODEL_URL)
+    key = page_cache_key(RequestFactory().get(MODEL_URL), catalog_version())
+    assert cache.get(key) is not None
