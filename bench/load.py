@@ -52,8 +52,8 @@ SMALL_MODELS = 20
 SEED = 42
 THREADS = 2
 # Rounds of warm-up pairs: each round asks for every model once. Spread at
-# random over 5 workers, a model misses a given worker with chance 0.8 ** 25,
-# under 0.4%. About a minute on 2 cores, hence BENCH_WARMUP's default.
+# random over up to 5 workers, a model misses a given worker with chance at most
+# 0.8 ** 25, under 0.4%. About a minute on 2 cores, hence BENCH_WARMUP's default.
 WARMUP_ROUNDS = 25
 # One model page in this many is kept for the warm-up and never measured.
 MODEL_WARMUP_EVERY = 10
@@ -490,8 +490,8 @@ def format_report(
 ) -> str:
     static_rps = rows[0]["rps"] or 1.0
     lines = [
-        f"{MODELS:,} generated models; gunicorn {os.environ.get('WEB_CONCURRENCY') or 'default'} "
-        f"workers on {os.cpu_count()} CPUs; wrk -t2 -c{CONNECTIONS}, {DURATION}s per row, "
+        f"{MODELS:,} generated models; gunicorn with {len(memory)} workers "
+        f"on {os.cpu_count()} CPUs; wrk -t2 -c{CONNECTIONS}, {DURATION}s per row, "
         f"on the same machine; load average {os.getloadavg()[0]:.1f} at the end. "
         "Uncached rows never ask for the same URL twice (past the end of its pages "
         "a row goes round again with ?pass=2, which the page caches key apart) "
