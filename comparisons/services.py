@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import heapq
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
@@ -645,7 +646,15 @@ def _nearest_price(
     price_b: Decimal | None,
     now: datetime,
 ) -> list[tuple[LLMModel, _Entry]]:
-    """Published models whose cheapest blended price is nearest to A's or B's."""
+    """Published models whose cheapest blended price is nearest to A's or B's.
+
+    Each model's candidates in order of their distance to its price (ties: slug),
+    then the two lists alternately. No more than RELATED_LIMIT per price can be
+    used (a candidate is skipped only for a pair already chosen, and each pair
+    chosen leaves one fewer to choose), so no more are ranked. A model page asks
+    for one model twice: its list then holds each candidate twice, and twice as
+    many are ranked.
+    """
     exclude = {model_a.pk, model_b.pk}
     targets = [
         (m, p) for m, p in ((model_a, price_a), (model_b, price_b)) if p is not None
@@ -654,9 +663,19 @@ def _nearest_price(
     for _, target in targets:
         for entry in _nearest(index, target, exclude, now):
             candidates.setdefault(entry.pk, entry)
-    ranked = []
+    lists: dict[int, list] = {}
     for mine, target in targets:
-        for entry in candidates.values():
-            ranked.append((abs(entry.price - target), entry.slug, mine, entry))
-    ranked.sort(key=lambda item: (item[0], item[1], item[2] is not model_a))
-    return _interleave([(mine, other) for _, _, mine, other in ranked], model_a)
+        count = RELATED_LIMIT * sum(1 for m, _ in targets if m is mine)
+        nearest = heapq.nsmallest(
+            count,
+            candidates.values(),
+            key=lambda entry, target=target: (abs(entry.price - target), entry.slug),
+        )
+        lists.setdefault(id(mine), []).extend(
+            ((abs(entry.price - target), entry.slug), mine, entry) for entry in nearest
+        )
+    ranked = []
+    for items in lists.values():
+        items.sort(key=lambda item: item[0])
+        ranked += [(mine, entry) for _, mine, entry in items]
+    return _interleave(ranked, model_a)
