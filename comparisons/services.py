@@ -323,9 +323,13 @@ def _memoised_facts(version: str, *models: LLMModel | ModelRef) -> list[ModelFac
                     _facts.move_to_end(slug)
                 while len(_facts) > limit:
                     _facts.popitem(last=False)
-    return [
-        dataclasses.replace(known[m.slug], is_published=m.is_published) for m in models
-    ]
+    return [_published_as(known[m.slug], m.is_published) for m in models]
+
+
+def _published_as(facts: ModelFacts, is_published: bool) -> ModelFacts:
+    if facts.is_published == is_published:
+        return facts  # the common case: no copy of every field
+    return dataclasses.replace(facts, is_published=is_published)
 
 
 def _shared_facts_key(version: str, slug: str) -> str:
