@@ -36,27 +36,30 @@ def _is_cacheable(response: HttpResponse) -> bool:
 class RenderedOnce:
     """The page keys this process has rendered under the current catalog version.
 
-    At most `limit` keys are remembered (then forgotten all at once, which only
-    makes a few pages look new again).
+    Kept as their hashes (about 50 bytes each instead of 150): two pages sharing
+    one would only change when the second is shared, never what it shows. At most
+    `limit` are remembered, then forgotten all at once, which only makes a few
+    pages look new again.
     """
 
-    def __init__(self, limit: int = 200_000) -> None:
+    def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit
         self._version: str | None = None
-        self._keys: set[str] = set()
+        self._keys: set[int] = set()
         self._lock = threading.Lock()
 
     def seen_before(self, version: str, key: str) -> bool:
         """True if this key was rendered before; remembers it either way."""
+        digest = hash(key)
         with self._lock:
             if version != self._version:
                 self._keys.clear()
                 self._version = version
-            if key in self._keys:
+            if digest in self._keys:
                 return True
             if len(self._keys) >= self.limit:
                 self._keys.clear()
-            self._keys.add(key)
+            self._keys.add(digest)
             return False
 
     def clear(self) -> None:
