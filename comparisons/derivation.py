@@ -485,8 +485,8 @@ def comparison_derive(
     if model_b.slug < model_a.slug:
         model_a, model_b = model_b, model_a
     weight = Decimal(blend_input_weight)
-    rows_a, ref_a = _price_rows(model_a, weight, today, price_stale_days)
-    rows_b, ref_b = _price_rows(model_b, weight, today, price_stale_days)
+    rows_a, ref_a = model_price_rows(model_a, weight, today, price_stale_days)
+    rows_b, ref_b = model_price_rows(model_b, weight, today, price_stale_days)
     facts = _Facts.derive(model_a, model_b, ref_a, ref_b, weight)
 
     sides = []
@@ -500,8 +500,8 @@ def comparison_derive(
                 model=model,
                 reference=ref,
                 price_rows=rows,
-                provider_count=len(_provider_names(model)),
-                provider_names=tuple(_provider_names(model).values()),
+                provider_count=len(provider_names(model)),
+                provider_names=tuple(provider_names(model).values()),
                 advantages=advantages,
                 choose=_choose(model, other, advantages),
                 latest_review=max(
@@ -527,7 +527,7 @@ def comparison_derive(
         larger_context=facts.larger_context,
         newer_release=facts.newer_release,
         newer_cutoff=facts.newer_cutoff,
-        specs=_specs(model_a, model_b),
+        specs=model_specs(model_a, model_b),
         capabilities=facts.capabilities,
         benchmarks=facts.benchmarks,
         largest_gap=facts.largest_gap,
@@ -555,7 +555,7 @@ def comparison_derive(
 # --- Prices ----------------------------------------------------------------------------
 
 
-def _price_rows(
+def model_price_rows(
     model: ModelFacts, weight: Decimal, today: date, stale_days: int
 ) -> tuple[tuple[PriceRow, ...], PriceRow | None]:
     """The model's offerings as table rows, and its reference offering (the "from" prices)."""
@@ -660,7 +660,7 @@ def _price_claim(
     )
 
 
-def _provider_names(model: ModelFacts) -> dict[str, str]:
+def provider_names(model: ModelFacts) -> dict[str, str]:
     """Distinct providers with an available offering, slug -> name, in slug order."""
     names = {
         o.provider_slug: o.provider_name for o in model.offerings if o.is_available
@@ -709,7 +709,7 @@ class _Facts:
                 b.slug,
                 getattr(ref_b, attribute, None),
             )
-        providers_a, providers_b = _provider_names(a), _provider_names(b)
+        providers_a, providers_b = provider_names(a), provider_names(b)
         shared = tuple(sorted(set(providers_a) & set(providers_b)))
         benchmarks = _benchmark_rows(a, b)
         return cls(
@@ -860,7 +860,9 @@ def _largest_gap(rows: tuple[BenchmarkRow, ...]) -> LargestGap | None:
 # --- Specs -----------------------------------------------------------------------------
 
 
-def _specs(a: ModelFacts, b: ModelFacts) -> tuple[SpecRow, ...]:
+def model_specs(a: ModelFacts, b: ModelFacts) -> tuple[SpecRow, ...]:
+    """The spec table's rows for two models (a model page passes the same model twice)."""
+
     def row(label: str, render) -> SpecRow:
         return SpecRow(label=label, displays={m.slug: render(m) for m in (a, b)})
 

@@ -340,16 +340,16 @@ def _today_settings() -> tuple[Decimal, date, int]:
 
 def model_price_rows(facts: ModelFacts) -> tuple[tuple[PriceRow, ...], PriceRow | None]:
     """A model's per-provider rows (reference first) and its reference row."""
-    return derivation._price_rows(facts, *_today_settings())
+    return derivation.model_price_rows(facts, *_today_settings())
 
 
 def model_specs(facts: ModelFacts) -> tuple[SpecRow, ...]:
     """The pair page's spec rows, for one model."""
-    return derivation._specs(facts, facts)
+    return derivation.model_specs(facts, facts)
 
 
 def model_provider_count(facts: ModelFacts) -> int:
-    return len(derivation._provider_names(facts))
+    return len(derivation.provider_names(facts))
 
 
 def price_history_chart(

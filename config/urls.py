@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_router")),
-    path("", include("catalog.urls")),
+    path("", include("comparisons.catalog_urls")),
     path("", include("comparisons.urls")),
 ]
 

@@ -1,7 +1,10 @@
 """Reader pages for the catalog: the models list, model, vendor, provider, benchmark.
 
 Prices, spec rows and stale marks come from the comparisons derivation (the
-one place the rules live), so a model page and a pair page always agree.
+one place the rules live), so a model page and a pair page always agree. They
+live in comparisons, not catalog, because they present derived data and catalog
+never imports comparisons; their routes keep the "catalog" namespace
+(comparisons/catalog_urls.py) so catalog's get_absolute_url still reverses them.
 """
 
 from dataclasses import dataclass
