@@ -613,6 +613,7 @@ class PartnerKeyAdmin(APIKeyModelAdmin):
     list_display = (*APIKeyModelAdmin.list_display, "rate")
     search_fields = ("name", "prefix")
 
+
 # The admin home with the review queue above the app list. A template of its own
 # name, as the site's templates/ folder holds Jinja2 reader pages only.
 admin.site.index_template = "admin/versus_index.html"

@@ -21,8 +21,12 @@ def connect() -> None:
         if model.__name__.startswith("Historical") or model.__name__ == "PartnerKey":
             continue
         if model._meta.app_label == "catalog":
-            post_save.connect(_bump, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
-            post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+            post_save.connect(
+                _bump, sender=model, dispatch_uid=f"bump-{model.__name__}-save"
+            )
+            post_delete.connect(
+                _bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete"
+            )
 
 
 connect()

@@ -21,18 +21,29 @@ SLUG_VS_MESSAGE = (
     "A model's slug must not contain '-vs-' or start with 'vs-' or end with '-vs': "
     "comparison addresses join two slugs with '-vs-'."
 )
-PARTIAL_DATE_MESSAGE = "Enter a date as YYYY-MM-DD, or YYYY-MM when only the month is known."
+PARTIAL_DATE_MESSAGE = (
+    "Enter a date as YYYY-MM-DD, or YYYY-MM when only the month is known."
+)
 MODALITY_MESSAGE = "Use only these modalities: " + ", ".join(MODALITIES) + "."
 
 
 def validate_slug(value: str) -> None:
-    if not isinstance(value, str) or len(value) > SLUG_MAX_LENGTH or not SLUG_RE.match(value):
+    if (
+        not isinstance(value, str)
+        or len(value) > SLUG_MAX_LENGTH
+        or not SLUG_RE.match(value)
+    ):
         raise ValidationError(SLUG_FORMAT_MESSAGE, code="invalid_slug")
 
 
 def validate_model_slug(value: str) -> None:
     validate_slug(value)
-    if "-vs-" in value or value.startswith("vs-") or value.endswith("-vs") or value == "vs":
+    if (
+        "-vs-" in value
+        or value.startswith("vs-")
+        or value.endswith("-vs")
+        or value == "vs"
+    ):
         raise ValidationError(SLUG_VS_MESSAGE, code="vs_in_slug")
 
 
@@ -62,7 +73,8 @@ def validate_modalities(value: object) -> None:
     unknown = [v for v in value if v not in MODALITIES]
     if unknown:
         raise ValidationError(
-            MODALITY_MESSAGE + f" Not allowed: {', '.join(unknown)}.", code="invalid_modalities"
+            MODALITY_MESSAGE + f" Not allowed: {', '.join(unknown)}.",
+            code="invalid_modalities",
         )
     if len(set(value)) != len(value):
         raise ValidationError("List each modality once.", code="invalid_modalities")

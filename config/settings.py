@@ -30,7 +30,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
 
 
 def _local_secret_key() -> str:
@@ -197,7 +201,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # --- Auth --------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -249,11 +255,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Admin sign-in guessing (config/security.py, issue 7): after this many failures
 # for one username from one address (or many from one address), refuse sign-ins
 # from there for the lockout period.
-VERSUS_LOGIN_FAILURES_PER_USER = int(os.environ.get("VERSUS_LOGIN_FAILURES_PER_USER", "5"))
+VERSUS_LOGIN_FAILURES_PER_USER = int(
+    os.environ.get("VERSUS_LOGIN_FAILURES_PER_USER", "5")
+)
 VERSUS_LOGIN_FAILURES_PER_ADDRESS = int(
     os.environ.get("VERSUS_LOGIN_FAILURES_PER_ADDRESS", "50")
 )
-VERSUS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("VERSUS_LOGIN_LOCKOUT_SECONDS", "900"))
+VERSUS_LOGIN_LOCKOUT_SECONDS = int(
+    os.environ.get("VERSUS_LOGIN_LOCKOUT_SECONDS", "900")
+)
 
 # --- Logging -----------------------------------------------------------------------
 

@@ -29,7 +29,9 @@ def reference_models(db):
     today = dt.date.today()
     openai = VendorFactory(slug="openai", name="OpenAI")
     xai = VendorFactory(slug="xai", name="xAI")
-    swe = BenchmarkFactory(slug="swe-bench-verified", name="SWE-bench Verified", unit="%")
+    swe = BenchmarkFactory(
+        slug="swe-bench-verified", name="SWE-bench Verified", unit="%"
+    )
     mini = LLMModelFactory(
         slug="gpt-4-1-mini",
         name="GPT-4.1 Mini",
@@ -70,7 +72,9 @@ def reference_models(db):
         "replicate": "Replicate",
         "xai": "xAI API",
     }
-    providers = {slug: ProviderFactory(slug=slug, name=name) for slug, name in names.items()}
+    providers = {
+        slug: ProviderFactory(slug=slug, name=name) for slug, name in names.items()
+    }
     for slug in ("openai", "openrouter", "replicate"):
         OfferingFactory(
             model=mini,

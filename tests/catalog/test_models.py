@@ -62,7 +62,9 @@ def test_vendor_without_models_can_be_deleted():
 
 
 def test_price_change_keeps_old_price_in_history():
-    offering = OfferingFactory(input_price=Decimal("0.50"), output_price=Decimal("2.00"))
+    offering = OfferingFactory(
+        input_price=Decimal("0.50"), output_price=Decimal("2.00")
+    )
     offering.input_price = Decimal("0.40")
     offering.save()
     (point,) = PricePoint.objects.filter(offering=offering)
@@ -76,7 +78,9 @@ def test_price_change_through_a_fresh_instance_is_recorded():
     fresh = Offering.objects.get(pk=offering.pk)
     fresh.output_price = Decimal("3")
     fresh.save()
-    assert list(fresh.price_history.values_list("output_price", flat=True)) == [Decimal("2")]
+    assert list(fresh.price_history.values_list("output_price", flat=True)) == [
+        Decimal("2")
+    ]
 
 
 def test_saving_without_price_change_adds_no_history():
@@ -109,7 +113,9 @@ def test_published_excludes_drafts_until_their_time():
     due = LLMModelFactory(
         status=LLMModel.Status.DRAFT, publish_at=tz.now() - dt.timedelta(minutes=1)
     )
-    LLMModelFactory(status=LLMModel.Status.DRAFT, publish_at=tz.now() + dt.timedelta(days=1))
+    LLMModelFactory(
+        status=LLMModel.Status.DRAFT, publish_at=tz.now() + dt.timedelta(days=1)
+    )
     assert set(LLMModel.objects.published()) == {published, due}
     assert draft not in LLMModel.objects.published()
 

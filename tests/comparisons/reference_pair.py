@@ -59,9 +59,21 @@ GPT_41_MINI = ModelFacts(
     structured_outputs=True,
     code_execution=True,
     offerings=(
-        offering("openai", "0.40", "1.60", provider_name="OpenAI", cached_input_price=Decimal("0.10")),
+        offering(
+            "openai",
+            "0.40",
+            "1.60",
+            provider_name="OpenAI",
+            cached_input_price=Decimal("0.10"),
+        ),
         offering("openrouter", "0.40", "1.60", provider_name="OpenRouter"),
-        offering("replicate", "0.40", "1.60", provider_name="Replicate", checked_on=date(2026, 5, 14)),
+        offering(
+            "replicate",
+            "0.40",
+            "1.60",
+            provider_name="Replicate",
+            checked_on=date(2026, 5, 14),
+        ),
     ),
     scores=(swe_bench("23.6", source_url="https://openai.com/index/gpt-4-1/"),),
     reviews=(
@@ -111,7 +123,10 @@ GROK_4_20 = ModelFacts(
         ReviewFacts(
             reviewed_on=date(2026, 5, 14),
             reviewer="Versus editorial team",
-            sources=("https://docs.x.ai/docs/models", "https://openrouter.ai/x-ai/grok-4.20"),
+            sources=(
+                "https://docs.x.ai/docs/models",
+                "https://openrouter.ai/x-ai/grok-4.20",
+            ),
         ),
     ),
 )

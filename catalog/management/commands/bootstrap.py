@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("An admin account exists; sign in at http://127.0.0.1:8000/admin/")
+            self.stdout.write(
+                "An admin account exists; sign in at http://127.0.0.1:8000/admin/"
+            )
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
