@@ -152,6 +152,7 @@ def test_calculator_explains_nonsense_and_keeps_the_page(page):
     field.press_sequentially("lots")
 
     message = page.get_by_role("alert").filter(has_text="whole number of tokens")
+    message.wait_for(state="visible")
     assert message.is_visible()
     assert field.get_attribute("aria-invalid") == "true"
     for shown in monthly_costs(page).values():
@@ -249,7 +250,10 @@ def test_editor_price_change_shows_on_the_readers_next_load(new_page, site):
     editor.get_by_label(re.compile(r"^Input price:?$")).fill("0.30")
     editor.get_by_label(re.compile(r"^Output price:?$")).fill("1.00")
     editor.get_by_role("button", name="Save", exact=True).first.click()
-    assert editor.get_by_text("was changed successfully").is_visible()
+    # The save redirects to the list; is_visible() alone does not wait for it.
+    saved = editor.get_by_text("was changed successfully")
+    saved.wait_for(state="visible")
+    assert saved.is_visible()
 
     reader.reload()
     assert money(table_cell(reader, "From", "Input", "GLM-5")) == Decimal("0.30")
