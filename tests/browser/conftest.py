@@ -38,6 +38,7 @@ from tests.browser.support import (
     ROOT,
     SERVER_START_TIMEOUT,
 )
+from tests.databases import throwaway_postgres
 
 NOT_CI = {"", "0", "false", "no", "off"}
 
@@ -124,23 +125,8 @@ def _database(tmp: Path, worker: str) -> Iterator[str]:
         yield f"sqlite:///{tmp / 'site.sqlite3'}"
         return
 
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(base)
-    name = f"versus_browser_{worker}_{secrets.token_hex(4)}"
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
+    with throwaway_postgres(base, f"versus_browser_{worker}") as url:
+        yield url
 
 
 def _prepare(site: Site) -> None:

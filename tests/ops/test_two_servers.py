@@ -7,7 +7,6 @@ one of the test's own, dropped afterwards, and the Redis keys carry a prefix
 of their own, deleted afterwards.
 """
 
-import contextlib
 import json
 import os
 import re
@@ -28,6 +27,8 @@ from pathlib import Path
 
 import pytest
 import redis
+
+from tests.databases import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -75,27 +76,6 @@ def _manage(env: dict[str, str], *args: str) -> str:
             f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}", pytrace=False
         )
     return result.stdout
-
-
-@contextlib.contextmanager
-def _database(base_url: str):
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(base_url)
-    name = f"versus_twoservers_{secrets.token_hex(4)}"
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
 
 
 SETUP = """
@@ -177,7 +157,7 @@ def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("two-servers")
     prefix = f"versus-two-{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(16)
-    with _database(base) as database_url:
+    with throwaway_postgres(base, "versus_twoservers") as database_url:
         env = {
             key: value
             for key, value in os.environ.items()
