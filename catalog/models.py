@@ -622,8 +622,11 @@ class Review(TimeStampedModel):
 
 
 class ComparisonQuerySet(models.QuerySet):
-    def for_pair(self, a: LLMModel, b: LLMModel) -> "ComparisonQuerySet":
-        return self.filter(Q(model_a=a, model_b=b) | Q(model_a=b, model_b=a))
+    def for_pair(self, a_id: int, b_id: int) -> "ComparisonQuerySet":
+        """The curated comparison of two models, by their ids, in either order."""
+        return self.filter(
+            Q(model_a_id=a_id, model_b_id=b_id) | Q(model_a_id=b_id, model_b_id=a_id)
+        )
 
 
 class Comparison(TimeStampedModel):

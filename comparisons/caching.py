@@ -73,7 +73,7 @@ rendered_once = RenderedOnce()
 
 def cached_page(
     view: Callable[..., HttpResponse] | None = None, *, long_tail: bool = False
-):
+) -> Callable:
     """Serve a reader page from the cache while the catalog is unchanged.
 
     The key holds catalog_version(), which every catalog write replaces, and the

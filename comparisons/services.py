@@ -229,10 +229,7 @@ def comparison_build(
     curated = None
     if frozenset((model_a.pk, model_b.pk)) in index.curated_pairs:
         curated = (
-            CuratedComparison.objects.filter(
-                Q(model_a_id=model_a.pk, model_b_id=model_b.pk)
-                | Q(model_a_id=model_b.pk, model_b_id=model_a.pk)
-            )
+            CuratedComparison.objects.for_pair(model_a.pk, model_b.pk)
             .prefetch_related("faq_entries")
             .first()
         )
@@ -298,9 +295,8 @@ def _memoised_facts(version: str, *models: LLMModel | ModelRef) -> list[ModelFac
 
     At most VERSUS_FACTS_CACHE_SIZE models are kept (least recently used go first);
     the missing ones come from the shared cache or, failing that, together from
-    one prefetched query set. Whether a
-    model is published is read from the given model, as a scheduled one becomes
-    published with time and no edit.
+    one prefetched query set. Whether a model is published is read from the given
+    model, as a scheduled one becomes published with time and no edit.
     """
     global _facts_version
     with _facts_lock:
