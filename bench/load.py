@@ -62,9 +62,9 @@ MODEL_WARMUP_EVERY = 10
 MODEL_WARMUP = 3
 API_RATE = "100000000/hour"
 
-# Targets from issue 6, as ratios to the static file.
+# Targets, as ratios to the static file.
 TARGETS = {"cached pair page": 0.85, "uncached pair page": 0.10}
-# Issue 6: at 1,000 models a page-cache miss costs at most this times one at 20.
+# At 1,000 models a page-cache miss costs at most this times one at 20.
 SCALE_TARGET = 1.25
 
 
@@ -456,7 +456,7 @@ def scale_report(small: dict, large: dict) -> list[str]:
         "bypassed and the catalog version's models' facts and related-pairs index "
         "already in the process, each sample a pair or model page not rendered "
         "before, as for a crawler's page-cache miss; the "
-        f"{SCALE_TARGET}x target of issue 6 is judged on it. After an edit: the "
+        f"{SCALE_TARGET}x target is judged on it. After an edit: the "
         "catalog version bumped before each sample, so that data is loaded again "
         "(once per process per edit).",
         "",

@@ -3,7 +3,7 @@
 Readers' pages, partner API calls with a key and editors' admin saves, from
 --connections concurrent clients for --seconds. Exits non-zero on any error
 (a 5xx, a refused connection, an unexpected status) or if worker memory grew
-by more than --max-growth-mb. Issue 7.
+by more than --max-growth-mb.
 
     python bench/soak.py --url http://127.0.0.1:8000 --seconds 60 --connections 64 \\
         --api-key "$KEY" --admin-user admin --admin-password "$PASSWORD" \\

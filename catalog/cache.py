@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from django.core.cache import cache
 
 VERSION_KEY = "catalog-version"
-# Marks a token made up because the cache could not be read (issue 6).
+# Marks a token made up because the cache could not be read.
 UNSHARED_PREFIX = "unshared-"
 
 

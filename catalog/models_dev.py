@@ -5,7 +5,7 @@ with no maker. Here every entry is traced to its maker (lab) and a canonical
 model, so the same model at several providers becomes one model with several
 offerings. The result goes through the same checks and writer as any
 `catalog/1` document. The quirks handled are listed in
-shared/data/models.dev/README.md ("Quirks an importer must handle").
+docs/models-dev.md ("Quirks an importer must handle").
 """
 
 import math

@@ -266,7 +266,7 @@ def published_pair(pair: str) -> tuple[ModelRef, ModelRef] | None:
     """The two published models a "<a>-vs-<b>" string names (in its order), or None.
 
     Read from this process's index of the catalog version, so finding a pair costs
-    no query: crawlers ask for pairs nobody has asked for before (issue 6).
+    no query: crawlers ask for pairs nobody has asked for before.
     """
     index = _related_index(catalog_version(), blend_input_weight())
     now = timezone.now()

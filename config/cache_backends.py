@@ -12,7 +12,7 @@ Keys named in TRACKED_KEYS (the catalog version) are read through Redis's
 server-assisted client-side caching: the process keeps the value and Redis
 pushes an invalidation on the same connection the moment any client changes
 the key, so a read costs a poll of that socket instead of a round trip, and an
-edit is still seen by every process at once. See issue 6.
+edit is still seen by every process at once.
 """
 
 import contextlib

@@ -6,7 +6,7 @@ production) and each process holds it through Redis client-side tracking
 (config/cache_backends.py), so an edit made through any server changes the key
 everywhere at once: no process can serve a page older than the catalog. A hit
 costs a poll of one socket and a dictionary lookup, instead of a round trip for
-the whole page and the middleware stack behind it (issue 6).
+the whole page and the middleware stack behind it.
 
 Only views marked by ``comparisons.caching.cached_page`` (attribute
 ``cached_page``) are kept, only for GET/HEAD requests without a session, and

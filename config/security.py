@@ -9,7 +9,7 @@
 - ``LoginRateLimitMiddleware`` refuses admin sign-ins after repeated failures
   for one username from one address, counted in the shared cache.
 
-See issue 7 and the README's "Security and operations".
+See the README's "Security and operations".
 """
 
 import hashlib
@@ -89,7 +89,7 @@ class SecurityHeadersMiddleware:
         if response.status_code == 304:
             # The browser keeps the page it has, nonce and all, and takes the
             # 304's headers over its stored ones: a fresh nonce here would block
-            # that page's own scripts and styles (issue 6, conditional GET).
+            # that page's own scripts and styles.
             return response
         self._insert_nonce(response, nonce)
         response.setdefault("Content-Security-Policy", content_security_policy(nonce))

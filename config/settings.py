@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages from this process's memory, keyed on the catalog version, before
-    # the session and auth work a cached page doesn't need (issue 6).
+    # the session and auth work a cached page doesn't need.
     "config.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,7 +108,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     # Reader pages: Jinja2 (config/jinja2.py). A pair page renders several hundred
-    # values, and compiled Jinja2 does that several times faster (issue 6).
+    # values, and compiled Jinja2 does that several times faster.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
@@ -152,7 +152,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database is for one local process; don't keep it open.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # An optional PostgreSQL read replica for readers' requests; editors and all
-# writes stay on the primary (config/db_router.py, issue 6).
+# writes stay on the primary (config/db_router.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
@@ -169,7 +169,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 # Redis is the shared cache in production (every process sees the same
 # catalog version); local memory otherwise. The Redis backend answers an
-# outage as a miss, so pages are served uncached rather than failing (issue 6).
+# outage as a miss, so pages are served uncached rather than failing.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -252,7 +252,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-# Admin sign-in guessing (config/security.py, issue 7): after this many failures
+# Admin sign-in guessing (config/security.py): after this many failures
 # for one username from one address (or many from one address), refuse sign-ins
 # from there for the lockout period.
 VERSUS_LOGIN_FAILURES_PER_USER = int(
@@ -280,7 +280,7 @@ LOGGING = {
 # --- REST framework ----------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 
-# The partner API (config/api.py, issue 4): partner keys, a per-key rate counted
+# The partner API (config/api.py): partner keys, a per-key rate counted
 # in the shared cache, cursor pages and {"detail", "code"} errors everywhere.
 
 REST_FRAMEWORK = {
@@ -315,10 +315,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Versus ------------------------------------------------------------------------
-# Editorial rules from shared/spec/comparison-rules.md, as settings.
+# Editorial rules from docs/comparison-rules.md, as settings.
 
 VERSUS_BLEND_INPUT_WEIGHT = os.environ.get("VERSUS_BLEND_INPUT_WEIGHT", "0.7")
 VERSUS_REVIEW_STALE_DAYS = int(os.environ.get("VERSUS_REVIEW_STALE_DAYS", "180"))
 VERSUS_PRICE_STALE_DAYS = int(os.environ.get("VERSUS_PRICE_STALE_DAYS", "90"))
-# Models whose facts each process keeps for pair pages, per catalog version (issue 6).
+# Models whose facts each process keeps for pair pages, per catalog version.
 VERSUS_FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))

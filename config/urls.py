@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("comparisons.urls")),
 ]
 
-# A database outage outside a view is a 503 too, never a stack trace (issue 7).
+# A database outage outside a view is a 503 too, never a stack trace.
 handler500 = "config.security.server_error"

@@ -12,7 +12,7 @@ def _clear_cache():
 
 @pytest.fixture
 def reference_models(db):
-    """GPT-4.1 Mini and Grok 4.20 with the facts of shared/reference (issue 3)."""
+    """GPT-4.1 Mini and Grok 4.20 with the facts of the reference comparison page."""
     import datetime as dt
     from decimal import Decimal
 

@@ -162,7 +162,7 @@ class RelatedPairSerializer(serializers.Serializer):
 
 
 class PairSerializer(serializers.Serializer):
-    """Any pair's page content as data (shared/spec/api.md, "A comparison as data")."""
+    """Any pair's page content as data (docs/api.md, "A comparison as data")."""
 
     slug = serializers.CharField()
     url = serializers.URLField()

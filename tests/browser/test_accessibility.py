@@ -6,7 +6,7 @@ from tests.browser.support import READER_PAGES, axe_violations, describe_violati
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-# The pages issue 8 names, plus the other reader page types: each layout once.
+# The main reader pages, plus the other reader page types: each layout once.
 AXE_PAGES = list(READER_PAGES)
 
 # Top-level inline SVGs that are not hidden from assistive technology, with the

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 MILLION = Decimal(1_000_000)
 
-# The endpoints of shared/spec/api.md; {…} stands for any path parameter.
+# The endpoints of docs/api.md; {…} stands for any path parameter.
 API_ENDPOINTS = (
     "/api/v1/vendors/",
     "/api/v1/vendors/{}/",

@@ -6,7 +6,7 @@ from tests.browser.support import READER_PAGES, REFERENCE_PAIR, foreign_requests
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-# HTML, CSS and script of a pair page, as sent over the wire (issue 8).
+# HTML, CSS and script of a pair page, as sent over the wire.
 PAIR_PAGE_BUDGET_BYTES = 100 * 1000
 TEXT_RESOURCES = {"document", "stylesheet", "script"}
 

@@ -1,4 +1,4 @@
-"""import_catalog and export_catalog on catalog/1 documents (issue 2)."""
+"""import_catalog and export_catalog on catalog/1 documents."""
 
 import copy
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The catalog's reader pages: models list, model, vendor, provider, benchmark (issue 3)."""
+"""The catalog's reader pages: models list, model, vendor, provider, benchmark."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Fresh after every edit: cached pages change the moment the catalog does (issue 3)."""
+"""Fresh after every edit: cached pages change the moment the catalog does."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""The reader's pages around comparisons: home, picker, the pair page (issue 3)."""
+"""The reader's pages around comparisons: home, picker, the pair page."""
 
 import json
 import re

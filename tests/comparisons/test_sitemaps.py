@@ -1,4 +1,4 @@
-"""The sitemap index, its sections and robots.txt (issue 3)."""
+"""The sitemap index, its sections and robots.txt."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""Backup and restore: export_catalog, then import_catalog --prune, gives back everything (issue 7)."""
+"""Backup and restore: export_catalog, then import_catalog --prune, gives back everything."""
 
 import datetime as dt
 from decimal import Decimal

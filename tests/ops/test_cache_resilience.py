@@ -1,4 +1,4 @@
-"""Redis as the shared cache: outages read as misses, pages keep coming (issue 6)."""
+"""Redis as the shared cache: outages read as misses, pages keep coming."""
 
 import logging
 import os

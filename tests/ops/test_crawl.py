@@ -1,4 +1,4 @@
-"""Crawl every kind of page and API answer with mangled query strings: never a 500 (issue 7)."""
+"""Crawl every kind of page and API answer with mangled query strings: never a 500."""
 
 import json
 import re

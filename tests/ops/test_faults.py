@@ -1,4 +1,4 @@
-"""Break the real stack on purpose: Redis, PostgreSQL and an import die mid-work (issue 7).
+"""Break the real stack on purpose: Redis, PostgreSQL and an import die mid-work.
 
 Each test starts its own gunicorn on a copy of a seeded database in a private
 PostgreSQL cluster (tests/ops/conftest.py), is bounded in time, and cleans up.

@@ -1,4 +1,4 @@
-"""A bounded soak: mixed traffic at 64 connections, zero errors, memory flat (issue 7).
+"""A bounded soak: mixed traffic at 64 connections, zero errors, memory flat.
 
 bench/soak.py runs the full 60 seconds by hand; this runs its short version.
 """

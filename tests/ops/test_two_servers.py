@@ -1,4 +1,4 @@
-"""Scale-out for real: two gunicorn servers sharing one PostgreSQL and one Redis (issue 6).
+"""Scale-out for real: two gunicorn servers sharing one PostgreSQL and one Redis.
 
 An edit saved through one server's admin is on the other's pages and API at
 the very next request, and a partner's rate is counted across both. Each

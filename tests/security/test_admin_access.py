@@ -1,4 +1,4 @@
-"""Nobody gets into the admin uninvited, and editors get only content (issue 7)."""
+"""Nobody gets into the admin uninvited, and editors get only content."""
 
 import logging
 from http import HTTPStatus

@@ -1,4 +1,4 @@
-"""Production settings pass Django's deployment checklist (issue 7)."""
+"""Production settings pass Django's deployment checklist."""
 
 import json
 import os

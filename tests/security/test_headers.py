@@ -1,4 +1,4 @@
-"""Security headers, and markup that works under our Content-Security-Policy (issue 7)."""
+"""Security headers, and markup that works under our Content-Security-Policy."""
 
 import json
 import re

@@ -1,4 +1,4 @@
-"""Whatever an editor types is shown as text, never run (issue 7).
+"""Whatever an editor types is shown as text, never run.
 
 Hostile inputs are stored through the importer (a catalog/1 document) and the
 admin (as an editor), then every page, the sitemap, the Atom feed, the API and
