@@ -63,4 +63,10 @@ def bump_catalog_version() -> str:
     _pinned.set(None)  # a write in a pinned request reads the new version after it
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout=None)
+    if cache.get(VERSION_KEY) != version:
+        # The cache refused the write (full under noeviction, say) but may
+        # still hold the old version, and pages under it. Deleting is allowed
+        # when Redis is out of memory: with no version, every process renders
+        # uncached until one can be written again.
+        cache.delete(VERSION_KEY)
     return version

@@ -1,12 +1,18 @@
-"""A Redis cache that treats an outage as a miss, so pages are served uncached.
+"""A Redis cache that treats any failure as a miss, so pages are served uncached.
 
-Django's RedisCache raises when Redis is unreachable, which would turn a cache
-outage into 500s on every page. Here each operation catches connection and
-timeout errors, logs them (at most once every LOG_EVERY seconds per process)
-and answers as a miss or a no-op. After a failure the process leaves Redis
-alone for RETRY_AFTER seconds instead of paying a timeout on every call, then
-tries again, so it is back to cached pages within about a second of Redis
-returning.
+Django's RedisCache raises when Redis is unreachable or answers with an error,
+which would turn a cache problem into 500s on every page. Here each operation
+catches both kinds, logs them (at most once every LOG_EVERY seconds per
+process) and answers as a miss or a no-op:
+
+- an outage (no connection, a timeout): the process leaves Redis alone for
+  RETRY_AFTER seconds instead of paying a timeout on every call, then tries
+  again, so it is back to cached pages within about a second of Redis
+  returning;
+- an error reply (out of memory under ``noeviction``, READONLY from a replica
+  after a failover, MISCONF after a failed save) or a value that cannot be
+  read back: that one operation is a miss; Redis is still asked next time,
+  as reads usually still work.
 
 Keys named in TRACKED_KEYS (the catalog version) are read through Redis's
 server-assisted client-side caching: the process keeps the value and Redis
@@ -17,6 +23,7 @@ edit is still seen by every process at once.
 
 import contextlib
 import logging
+import pickle
 import os
 import threading
 import time
@@ -26,12 +33,15 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import ConnectionPool
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 logger = logging.getLogger("versus.cache")
 
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+# Everything else Redis (or a stored value) can throw at an operation.
+CACHE_ERRORS = (RedisError, OSError, pickle.UnpicklingError, EOFError)
 
 # Short timeouts: a cache that answers slower than this is not worth waiting
 # for. One immediate retry re-opens a pooled connection that Redis closed
@@ -164,13 +174,15 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             return method(*args, **kwargs)
-        except OUTAGE_ERRORS as error:
+        except CACHE_ERRORS as error:
             self._record_outage(operation, error)
             return fallback
 
     def _record_outage(self, operation: str, error: Exception) -> None:
         now = time.monotonic()
-        self._down_until = now + self.retry_after
+        is_outage = isinstance(error, OUTAGE_ERRORS)
+        if is_outage:
+            self._down_until = now + self.retry_after
         if now - self._last_logged >= self.log_every:
             suffix = (
                 f" ({self._unlogged} more since the last report)"
@@ -178,9 +190,10 @@ class ResilientRedisCache(RedisCache):
                 else ""
             )
             logger.warning(
-                "Cache unavailable during %s, serving uncached for %.1fs: %s%s",
+                "Cache unavailable during %s, serving uncached%s: %s: %s%s",
                 operation,
-                self.retry_after,
+                f" for {self.retry_after:.1f}s" if is_outage else "",
+                type(error).__name__,
                 error,
                 suffix,
             )
@@ -230,7 +243,7 @@ class ResilientRedisCache(RedisCache):
             raise ValueError(f"Key '{key}' not found (cache unavailable).")
         try:
             return super().incr(key, delta, version)
-        except OUTAGE_ERRORS as error:
+        except CACHE_ERRORS as error:
             self._record_outage("incr", error)
             raise ValueError(f"Key '{key}' not found (cache unavailable).") from error
 
