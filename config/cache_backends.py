@@ -23,8 +23,8 @@ edit is still seen by every process at once.
 
 import contextlib
 import logging
-import pickle
 import os
+import pickle
 import threading
 import time
 
