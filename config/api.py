@@ -11,7 +11,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
@@ -25,6 +24,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from catalog.models import PartnerKey
+from config.counters import counter_hit
 
 KEYWORD = "Api-Key"
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -165,24 +165,19 @@ def key_rate(partner_key: PartnerKey) -> tuple[str, int, int]:
 def rate_hit(bucket: str, limit: int, period: int, *, now: float | None = None):
     """Count one request in ``bucket``'s current window: (allowed, seconds to wait).
 
-    A fixed window per period, counted with the cache's atomic add/incr, so
-    every process sharing the cache (Redis in production) sees one count.
+    A fixed window per period, counted atomically where every process sees one
+    count and no cached page can evict it (config/counters.py; per process
+    while that Redis is down).
     """
     now = time.time() if now is None else now
     window = int(now // period)
-    cache_key = f"api-rate:{bucket}:{period}:{window}"
-    cache.add(cache_key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=period + 5)
-        count = 1
+    count = counter_hit(f"api-rate:{bucket}:{period}:{window}", timeout=period + 5)
     wait = max(1, math.ceil((window + 1) * period - now))
     return count <= limit, wait
 
 
 class PartnerRateThrottle(BaseThrottle):
-    """Each key's rate (or VERSUS_API_DEFAULT_RATE), counted in the shared cache."""
+    """Each key's rate (or VERSUS_API_DEFAULT_RATE), counted in the counters' Redis."""
 
     def allow_request(self, request, view) -> bool:
         partner_key = request.auth

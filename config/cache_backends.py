@@ -53,6 +53,10 @@ DEFAULT_OPTIONS = {
 }
 
 
+class CacheUnavailable(Exception):
+    """Redis could not answer a counter (config/counters.py falls back on its own)."""
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     """Keeps one redis.Redis per server instead of building one per call.
 
@@ -246,6 +250,49 @@ class ResilientRedisCache(RedisCache):
         except CACHE_ERRORS as error:
             self._record_outage("incr", error)
             raise ValueError(f"Key '{key}' not found (cache unavailable).") from error
+
+    def count(self, key, timeout: int, version=None) -> int:
+        """Add one to a counter that expires timeout seconds after its first count.
+
+        Atomic (one MULTI), so every process sees one count; raises
+        CacheUnavailable, after logging, if Redis cannot take the write.
+        """
+        redis_key = self.make_and_validate_key(key, version=version)
+        pipeline = self._counter_client(redis_key).pipeline(transaction=True)
+        pipeline.set(redis_key, 0, ex=timeout, nx=True)
+        pipeline.incr(redis_key)
+        return int(self._counter_call("count", pipeline.execute)[1])
+
+    def peek(self, key, version=None) -> int:
+        """A counter's value (0 if there is none); raises CacheUnavailable."""
+        redis_key = self.make_and_validate_key(key, version=version)
+        value = self._counter_call(
+            "peek", self._counter_client(redis_key).get, redis_key
+        )
+        return int(value or 0)
+
+    def eviction_policy(self) -> str | None:
+        """The server's maxmemory-policy if it may evict keys, else None (or unknown)."""
+        try:
+            memory = self._cache.get_client(write=True).info("memory")
+        except CACHE_ERRORS:
+            return None
+        policy = memory.get("maxmemory_policy", "noeviction")
+        if policy == "noeviction" or not memory.get("maxmemory"):
+            return None
+        return policy
+
+    def _counter_client(self, redis_key: str):
+        return self._cache.get_client(redis_key, write=True)
+
+    def _counter_call(self, operation: str, method, *args):
+        if not self.is_available:
+            raise CacheUnavailable(operation)
+        try:
+            return method(*args)
+        except CACHE_ERRORS as error:
+            self._record_outage(operation, error)
+            raise CacheUnavailable(operation) from error
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         self._forget(None)

@@ -7,7 +7,8 @@
   failures outside views) turns a lost database into a clear 503 with
   Retry-After, HTML for readers and JSON under /api/, never a stack trace.
 - ``LoginRateLimitMiddleware`` refuses admin sign-ins after repeated failures
-  for one username from one address, counted in the shared cache.
+  for one username from one address, counted where no cached page can evict
+  the count (config/counters.py).
 
 See the README's "Security and operations".
 """
@@ -21,12 +22,13 @@ import sys
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import defaults
+
+from config.counters import counter_hit, counter_reset, counter_value
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +178,10 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
 
 # --- Admin sign-in rate limit ------------------------------------------------------
 # A small limiter of our own rather than django-axes: it needs no tables or
-# authentication backend, counts in the shared cache (Redis in production) so
-# the limit holds across every server, and if the cache is down it lets people
-# sign in rather than locking every editor out.
+# authentication backend, and counts in the counters' Redis (config/counters.py)
+# so the limit holds across every server and no page can evict it. If that
+# Redis is down each process counts on its own: an attacker gets the limit once
+# per process, and editors are never locked out by the outage itself.
 
 LOGIN_LOCKED_MESSAGE = (
     "Too many failed sign-ins for this account from your address. "
@@ -216,30 +219,12 @@ def _address_key(address: str) -> str:
     return "login-failures:address:" + _hashed(address)
 
 
-def _count(key: str) -> int:
-    try:
-        return int(cache.get(key) or 0)
-    except Exception:  # the cache is down: fail open, see above
-        logger.warning("Sign-in limiter: cache unavailable", exc_info=True)
-        return 0
-
-
-def _increment(key: str, timeout: int) -> None:
-    try:
-        if not cache.add(key, 1, timeout=timeout):
-            cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=timeout)
-    except Exception:
-        logger.warning("Sign-in limiter: cache unavailable", exc_info=True)
-
-
 def login_is_locked(request: HttpRequest, username: str) -> bool:
     per_user, per_address, _ = _login_limits()
     address = client_address(request)
     return (
-        _count(_user_key(username, address)) >= per_user
-        or _count(_address_key(address)) >= per_address
+        counter_value(_user_key(username, address)) >= per_user
+        or counter_value(_address_key(address)) >= per_address
     )
 
 
@@ -249,18 +234,17 @@ def _count_login_failure(sender, credentials, request=None, **kwargs) -> None:
         return
     _, _, lockout = _login_limits()
     address = client_address(request)
-    _increment(_user_key(str(credentials.get("username", "")), address), lockout)
-    _increment(_address_key(address), lockout)
+    counter_hit(
+        _user_key(str(credentials.get("username", "")), address), timeout=lockout
+    )
+    counter_hit(_address_key(address), timeout=lockout)
 
 
 @receiver(user_logged_in, dispatch_uid="versus-reset-login-failures")
 def _reset_login_failures(sender, request, user, **kwargs) -> None:
     if request is None:
         return
-    try:
-        cache.delete(_user_key(user.get_username(), client_address(request)))
-    except Exception:
-        logger.warning("Sign-in limiter: cache unavailable", exc_info=True)
+    counter_reset(_user_key(user.get_username(), client_address(request)))
 
 
 class LoginRateLimitMiddleware:

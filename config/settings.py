@@ -183,7 +183,16 @@ if REDIS_URL:
             # Redis the moment it changes (catalog/cache.py VERSION_KEY).
             "TRACKED_KEYS": ("catalog-version",),
             "TIMEOUT": 60 * 60 * 24,
-        }
+        },
+        # Sign-in failures and partner rates (config/counters.py): a Redis that
+        # never evicts and holds no pages, so filling the page cache cannot
+        # reset a lockout. Defaults to REDIS_URL (safe only without eviction).
+        "counters": {
+            "BACKEND": "config.cache_backends.ResilientRedisCache",
+            "LOCATION": os.environ.get("REDIS_COUNTERS_URL") or REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "versus"),
+            "TIMEOUT": None,
+        },
     }
 else:
     CACHES = {
@@ -191,7 +200,12 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "versus",
             "TIMEOUT": 60 * 60 * 24,
-        }
+        },
+        "counters": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "versus-counters",
+            "TIMEOUT": None,
+        },
     }
 
 # Admin URL fields assume https:// when an editor leaves the scheme out

@@ -7,7 +7,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "versus-tests",
-    }
+    },
+    "counters": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "versus-tests-counters",
+        "TIMEOUT": None,
+    },
 }
 # Tests render templates without running collectstatic first.
 STORAGES = {

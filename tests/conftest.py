@@ -1,13 +1,21 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+
+from config.counters import local_counts
+
+
+def _clear_caches() -> None:
+    for alias in ("default", "counters"):
+        caches[alias].clear()
+    local_counts.clear()
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache, so cached pages never leak between tests."""
-    cache.clear()
+    """Each test starts with empty caches and counts, so nothing leaks between tests."""
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
 
 
 @pytest.fixture

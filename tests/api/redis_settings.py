@@ -5,9 +5,10 @@ import os
 from config.test_settings import *  # noqa: F403
 
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    alias: {
+        "BACKEND": "config.cache_backends.ResilientRedisCache",
         "LOCATION": os.environ["TEST_REDIS_URL"],
         "KEY_PREFIX": os.environ["TEST_REDIS_PREFIX"],
     }
+    for alias in ("default", "counters")
 }

@@ -229,11 +229,12 @@ def redis_reachable() -> bool:
 
 REDIS_CACHE_PREFIX = f"versus-test-{uuid.uuid4().hex}"
 REDIS_CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    alias: {
+        "BACKEND": "config.cache_backends.ResilientRedisCache",
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": REDIS_CACHE_PREFIX,
     }
+    for alias in ("default", "counters")
 }
 OTHER_PROCESS = """
 import django, sys

@@ -4,6 +4,7 @@ A test that needs a full, read-only or failing Redis starts its own here and
 stops it afterwards; the shared Redis is never reconfigured.
 """
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -75,6 +76,15 @@ class OwnRedis:
             finally:
                 client.close()
         return written
+
+    def flood(self, megabytes: int = 12) -> None:
+        """Write several times maxmemory of fresh keys, as a crawl of junk addresses does."""
+        client = self.client()
+        for n in range(megabytes * 20):
+            # Under noeviction the writes are refused, as the pages would be.
+            with contextlib.suppress(redis.exceptions.ResponseError):
+                client.set(f"flood:{n}", FILLER_VALUE, ex=86_400)
+        client.close()
 
     def shrink(self) -> None:
         """Lower maxmemory below what is in use: not even a tiny write fits now.
