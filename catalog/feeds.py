@@ -1,5 +1,6 @@
 """The Atom feed of catalog changes readers can follow: prices and new models."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -11,6 +12,11 @@ FEED_LENGTH = 50
 GUID_PREFIX = "tag:versus,2026:"
 
 
+def _on_site(path: str) -> str:
+    """SITE_URL + path when SITE_URL is set; else the path, which Django puts on the request's host."""
+    return settings.SITE_URL + path if settings.SITE_URL else path
+
+
 class CatalogChangesFeed(Feed):
     feed_type = Atom1Feed
     title = "Versus: price changes and new models"
@@ -19,10 +25,10 @@ class CatalogChangesFeed(Feed):
     )
 
     def link(self) -> str:
-        return reverse("catalog:model-list")
+        return _on_site(reverse("catalog:model-list"))
 
     def feed_url(self) -> str:
-        return reverse("catalog:changes-feed")
+        return _on_site(reverse("catalog:changes-feed"))
 
     def items(self) -> list[CatalogChange]:
         return catalog_changes_list(limit=FEED_LENGTH)
@@ -36,7 +42,7 @@ class CatalogChangesFeed(Feed):
         return escape(item.summary)
 
     def item_link(self, item: CatalogChange) -> str:
-        return item.model.get_absolute_url()
+        return _on_site(item.model.get_absolute_url())
 
     def item_guid(self, item: CatalogChange) -> str:
         # A tag URI: stable whatever host serves the feed.

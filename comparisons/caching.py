@@ -2,11 +2,12 @@
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from catalog.cache import catalog_version, is_shared_version
 
@@ -14,9 +15,48 @@ from catalog.cache import catalog_version, is_shared_version
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 
 
+def page_origin(request: HttpRequest) -> str:
+    """What a page's absolute links depend on besides its path.
+
+    Nothing with SITE_URL set (every absolute address uses it). Without it,
+    links are built from the request's scheme and host, so pages are kept per
+    origin: one request with a strange Host must not decide every reader's links.
+    """
+    if settings.SITE_URL:
+        return ""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def canonical_query(
+    query: QueryDict, *, single: Iterable[str] = (), multiple: Iterable[str] = ()
+) -> QueryDict:
+    """Only the parameters a page reads, in one order, each value once.
+
+    A single-valued parameter keeps its last value (what QueryDict.get reads);
+    a multi-valued one keeps its distinct values, sorted.
+    """
+    canonical = QueryDict(mutable=True)
+    multiple = set(multiple)
+    for name in sorted({*single, *multiple}):
+        values = query.getlist(name)
+        if not values:
+            continue
+        if name in multiple:
+            canonical.setlist(name, sorted(set(values)))
+        else:
+            canonical[name] = values[-1]
+    canonical._mutable = False
+    return canonical
+
+
+def canonical_full_path(request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
 def page_cache_key(request: HttpRequest, version: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{version}:{path}"
+    address = f"{page_origin(request)}{canonical_full_path(request)}"
+    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -72,15 +112,24 @@ rendered_once = RenderedOnce()
 
 
 def cached_page(
-    view: Callable[..., HttpResponse] | None = None, *, long_tail: bool = False
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    long_tail: bool = False,
+    query: Iterable[str] = (),
+    multi_valued: Iterable[str] = (),
 ) -> Callable:
     """Serve a reader page from the cache while the catalog is unchanged.
 
-    The key holds catalog_version(), which every catalog write replaces, and the
-    full path with its query. Staff requests (previews, admin links) and error
-    pages are never cached. config.middleware.PageCacheMiddleware keeps the pages
-    of marked views in each process's memory; the shared cache (Redis) is the
-    level below it, for the other processes and servers.
+    The key holds catalog_version(), which every catalog write replaces, the
+    path, and the page's canonical query: only the parameters named in `query`
+    (and `multi_valued`), normalised by canonical_query(). The view sees that
+    canonical query too, so whatever else a request carries (tracking tags, a
+    crawler's junk) can neither change the page nor add an entry to the cache.
+    Without SITE_URL the key holds the request's origin as well (page_origin).
+    Staff requests (previews, admin links) and error pages are never cached.
+    config.middleware.PageCacheMiddleware keeps the pages of marked views in
+    each process's memory; the shared cache (Redis) is the level below it, for
+    the other processes and servers.
 
     long_tail=True is for pages that are cheap to render and of which there are
     far more than anyone asks for twice between edits (pair pages: crawlers walk
@@ -91,13 +140,19 @@ def cached_page(
     a tenth of an uncached pair page's CPU); a popular page is rendered once per
     process per edit, then served from memory or, after that, from Redis.
     """
+    query, multi_valued = tuple(query), tuple(multi_valued)
     if view is None:
-        return lambda view: cached_page(view, long_tail=long_tail)
+        return lambda view: cached_page(
+            view, long_tail=long_tail, query=query, multi_valued=multi_valued
+        )
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or _is_staff(request):
             return view(request, *args, **kwargs)
+        request.GET = canonical_query(request.GET, single=query, multiple=multi_valued)
+        # The address the middleware may keep this page under in memory.
+        request.canonical_full_path = canonical_full_path(request)
         version = catalog_version()
         if not is_shared_version(version):
             # The cache is unreachable: render, keep nothing (catalog/cache.py).

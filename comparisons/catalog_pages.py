@@ -183,7 +183,11 @@ class ModelListView(ListView):
         return context
 
 
-model_list = cached_page(ModelListView.as_view())
+model_list = cached_page(
+    ModelListView.as_view(),
+    query=("page", *ModelFilterForm.base_fields),
+    multi_valued=("capability",),
+)
 
 
 def _price_history(model: LLMModel, facts: ModelFacts, reference: PriceRow | None):

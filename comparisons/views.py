@@ -1,5 +1,8 @@
 """Reader pages for comparisons: home, the compare index and picker, the pair page."""
 
+import dataclasses
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.requests import RequestSite
@@ -166,7 +169,7 @@ def _find_pair(
     raise Http404("We have no comparison of these two models.")
 
 
-@cached_page(long_tail=True)
+@cached_page(long_tail=True, query=tuple(CostCalculatorForm.base_fields))
 def pair(request: HttpRequest, pair: str) -> HttpResponse:
     preview = is_preview(request)
     model_a, model_b = _find_pair(pair, include_drafts=preview)
@@ -217,12 +220,26 @@ def _asks_for_costs(request: HttpRequest) -> bool:
 
 @cached_page
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.index(
+    response = sitemap_views.index(
         request, SITEMAPS, sitemap_url_name="comparisons:sitemap-section"
     )
+    # Django builds the sections' addresses on the request's host; SITE_URL,
+    # when set, is the only origin a sitemap may name.
+    response.context_data["sitemaps"] = [
+        dataclasses.replace(
+            item, location=absolute_url(request, _path_of(item.location))
+        )
+        for item in response.context_data["sitemaps"]
+    ]
+    return response
 
 
-@cached_page
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@cached_page(query=("p",))
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     if section == "pairs":
         return _pairs_sitemap(request)

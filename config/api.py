@@ -256,11 +256,15 @@ class PartnerCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
-            return super().paginate_queryset(queryset, request, view)
+            page = super().paginate_queryset(queryset, request, view)
         except (ValueError, TypeError, OverflowError, DjangoValidationError, DataError):
             # A well-formed cursor whose position does not fit the ordering field.
             value = request.query_params.get(self.cursor_query_param)
             raise BadParameter(CURSOR_MESSAGE.format(value=value)) from None
+        if settings.SITE_URL:
+            # DRF puts next/previous on the request's host, which the client chose.
+            self.base_url = settings.SITE_URL + request.get_full_path()
+        return page
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -1,7 +1,9 @@
 """Serving rendered pages fast: a per-process page cache and conditional GET.
 
 Every process keeps the pages it has rendered in memory, keyed by the catalog
-version and the full path. The version lives in the shared cache (Redis in
+version, the origin when SITE_URL is unset, and the full path; a page is kept
+only when that path is the page's canonical one (comparisons.caching), so junk
+query parameters add no entries. The version lives in the shared cache (Redis in
 production) and each process holds it through Redis client-side tracking
 (config/cache_backends.py), so an edit made through any server changes the key
 everywhere at once: no process can serve a page older than the catalog. A hit
@@ -24,6 +26,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from catalog.cache import is_shared_version, version_pinned
+from comparisons.caching import page_origin
 
 VIEW_MARKER = "cached_page"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -98,6 +101,7 @@ def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
     # CSRF token is personal, though, so it is never kept.
     return (
         getattr(request, "_page_cache_view", False)
+        and getattr(request, "canonical_full_path", None) == request.get_full_path()
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -126,7 +130,7 @@ class PageCacheMiddleware:
         if not is_shared_version(version):
             # The shared cache is down: render every page, cache none.
             return self.get_response(request)
-        path = request.get_full_path()
+        path = page_origin(request) + request.get_full_path()
         entry = local_pages.get(version, path)
         if entry is not None:
             return self._from_entry(request, entry)

@@ -8,6 +8,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and HTTPS (see .env.example).
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -61,9 +62,20 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 # rolls out (comma-separated); see the README's "Rotate keys".
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-# The public origin used in canonical links, sitemaps and the API, e.g.
-# https://versus.example.com. Empty means "the host of the request".
+# The public origin used in every absolute address (canonical links, sitemaps,
+# robots.txt, the feed, the API), e.g. https://versus.example.com. Empty means
+# "the host of the request", for development only: the Host header is the
+# client's to choose (any port on an allowed host passes), so pages are then
+# cached per host. Required when HTTPS is on, i.e. in production.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL_MESSAGE = (
+    "SITE_URL must be the site's public origin, e.g. https://versus.example.com "
+    "(a scheme and a host, no path), not {value!r}."
+)
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path:
+        raise ImproperlyConfigured(SITE_URL_MESSAGE.format(value=SITE_URL))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -251,6 +263,12 @@ STORAGES = {
 # server speaks plain HTTP, so they are off by default.
 
 HTTPS = env_bool("HTTPS", False)
+if HTTPS and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production (HTTPS=true), e.g. "
+        "SITE_URL=https://versus.example.com: without it, absolute links would "
+        "follow the Host header of whoever asks."
+    )
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

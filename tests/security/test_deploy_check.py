@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "HTTPS": "true",
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "example.com",
+    "SITE_URL": "https://example.com",
 }
 
 
@@ -65,6 +66,28 @@ def test_check_deploy_would_catch_a_site_served_without_https():
 
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
+
+
+def test_production_refuses_to_start_without_site_url():
+    """Without it, links are built from the request's Host, which a client chooses."""
+    environment = {**PRODUCTION_ENV, "SITE_URL": ""}
+
+    result = run_manage("check", "--deploy", **environment)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL must be set" in result.stderr
+
+
+def test_site_url_must_be_an_origin():
+    for value in (
+        "versus.example.com",
+        "https://example.com/path",
+        "ftp://example.com",
+    ):
+        result = run_manage("check", **{**PRODUCTION_ENV, "SITE_URL": value})
+
+        assert result.returncode != 0, value
+        assert "SITE_URL must be" in result.stderr, value
 
 
 PRODUCTION_PROTECTIONS = {
