@@ -57,11 +57,13 @@ def run(source: Path) -> list[tuple[str, float, float, int, str]]:
 
 def main() -> None:
     default = (
-        Path(settings.BASE_DIR).parent / "shared" / "data" / "models.dev" / "api.json"
+        Path(settings.BASE_DIR) / "catalog" / "fixtures" / "models-dev" / "api.json.gz"
     )
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     if not source.is_file():
-        sys.exit(f"No models.dev file at {source}; pass the path to api.json.")
+        sys.exit(
+            f"No models.dev file at {source}; pass the path to api.json or api.json.gz."
+        )
 
     original = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)

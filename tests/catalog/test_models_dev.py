@@ -1,5 +1,6 @@
 """import_catalog on the models.dev aggregate: one model per canonical model, unknown prices kept unknown."""
 
+import gzip
 import io
 import json
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from hypothesis import strategies as st
 
 from catalog import models as catalog
@@ -22,13 +23,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="session")
 def models_dev_dir() -> Path:
-    folder = Path(settings.BASE_DIR).parent / "shared" / "data" / "models.dev"
-    if not (folder / "api.json").is_file():
-        pytest.fail(
-            f"The models.dev data is missing: expected {folder}/api.json, sample.json and "
-            "models.json (the shared/ folder sits beside the repository)."
-        )
-    return folder
+    """The models.dev copy committed with the code (see its README.md)."""
+    return Path(settings.BASE_DIR) / "catalog" / "fixtures" / "models-dev"
 
 
 def run_import(path: Path, *options) -> str:
@@ -309,6 +305,29 @@ def test_slug_clash_between_makers_is_resolved_deterministically():
     ]
 
 
+def test_gzip_compressed_file_imports_as_the_same_data(sample, tmp_path):
+    packed = tmp_path / "packed" / "api.json.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(sample.read_bytes()))
+    run_import(packed)
+    from_gzip = snapshot()
+    assert catalog.LLMModel.objects.exists()
+
+    again = run_import(sample)
+
+    assert "Nothing to change: created 0, updated 0" in again
+    assert snapshot() == from_gzip
+
+
+def test_truncated_gzip_file_is_refused_naming_it(sample, tmp_path):
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(gzip.compress(sample.read_bytes())[:-40])
+
+    with pytest.raises(CommandError, match=r"broken\.json\.gz: not a readable gzip"):
+        run_import(broken)
+    assert not catalog.LLMModel.objects.exists()
+
+
 def test_a_catalog_document_is_not_mistaken_for_models_dev():
     assert not looks_like_models_dev({"format": "catalog/1", "models": []})
     assert not looks_like_models_dev({})
@@ -326,7 +345,7 @@ def test_document_without_format_that_is_not_models_dev_is_refused(tmp_path):
 
 
 def test_full_models_dev_file_imports_and_reimports_without_change(models_dev_dir):
-    output = run_import(models_dev_dir / "api.json")
+    output = run_import(models_dev_dir / "api.json.gz")
 
     assert "Imported:" in output
     assert catalog.LLMModel.objects.count() > 1500
@@ -340,7 +359,7 @@ def test_full_models_dev_file_imports_and_reimports_without_change(models_dev_di
     assert catalog.Score.objects.exists()
     before = snapshot()
 
-    again = run_import(models_dev_dir / "api.json")
+    again = run_import(models_dev_dir / "api.json.gz")
 
     assert "Nothing to change: created 0, updated 0" in again
     assert snapshot() == before

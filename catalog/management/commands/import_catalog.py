@@ -1,6 +1,8 @@
 """manage.py import_catalog FILE [--dry-run] [--prune]: load a catalog document."""
 
+import gzip
 import sys
+import zlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +13,7 @@ from catalog.importing import KINDS, CatalogError, catalog_import, document_load
 from catalog.models_dev import FACTS_FILENAME
 
 MAX_ERRORS_SHOWN = 200
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class Command(BaseCommand):
@@ -21,7 +24,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "file", help="JSON file to import; '-' reads standard input."
+            "file",
+            help="JSON file to import, gzip-compressed or not; '-' reads standard input.",
         )
         parser.add_argument(
             "--dry-run",
@@ -83,12 +87,25 @@ class Command(BaseCommand):
 
     def read(self, path: str) -> bytes:
         if path == "-":
-            return sys.stdin.buffer.read()
+            raw = sys.stdin.buffer.read()
+        else:
+            try:
+                raw = Path(path).read_bytes()
+            except OSError as error:
+                raise CommandError(
+                    f"{path}: cannot read the file ({error.strerror})."
+                ) from None
+        return self.decompressed(path, raw)
+
+    def decompressed(self, path: str, raw: bytes) -> bytes:
+        """A gzip file (`api.json.gz`) is known by its first bytes, not its name."""
+        if not raw.startswith(GZIP_MAGIC):
+            return raw
         try:
-            return Path(path).read_bytes()
-        except OSError as error:
+            return gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as error:
             raise CommandError(
-                f"{path}: cannot read the file ({error.strerror})."
+                f"{path}: not a readable gzip file ({error}), nothing was imported."
             ) from None
 
     def models_json_beside(self, path: str, document: dict) -> dict | None:
@@ -99,7 +116,7 @@ class Command(BaseCommand):
         if not beside.is_file() or beside.resolve() == Path(path).resolve():
             return None
         try:
-            facts = document_load(beside.read_bytes())
+            facts = document_load(self.decompressed(str(beside), beside.read_bytes()))
         except CatalogError as error:
             raise CatalogError(
                 [f"{beside.name}: {line}" for line in error.errors]
