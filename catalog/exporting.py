@@ -1,10 +1,17 @@
-"""Write the catalog as a `catalog/1` document: complete, deterministic, sorted by slug."""
+"""Write the catalog as a `catalog/1` document: complete, deterministic, sorted by slug.
+
+Every export reads one snapshot of the database (catalog_snapshot), so a
+document taken while editors work is still whole: no model without its vendor,
+no comparison of a model that was deleted halfway through.
+"""
 
 import datetime as dt
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from catalog import models as catalog
@@ -43,6 +50,32 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def moment_text(value: dt.datetime | None) -> str | None:
+    """UTC with a Z, to the microsecond when there is one: 2026-05-14T09:30:00Z."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@contextmanager
+def catalog_snapshot():
+    """Read everything inside this block from one snapshot of the database.
+
+    On PostgreSQL a read-only REPEATABLE READ transaction: every query sees the
+    database as it was at the first one, whatever commits meanwhile. SQLite's
+    transactions read one snapshot already. Inside a transaction that has
+    begun (tests), the outer one decides.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+        yield
+
+
 def _named(obj) -> dict:
     return {
         "slug": obj.slug,
@@ -60,6 +93,15 @@ def _benchmark(obj: catalog.Benchmark) -> dict:
         "higher_is_better": obj.higher_is_better,
         "url": obj.url,
         "description": obj.description,
+    }
+
+
+def _price_point(point: catalog.PricePoint) -> dict:
+    return {
+        "until": point.until.isoformat(),
+        "input_price": price_text(point.input_price),
+        "output_price": price_text(point.output_price),
+        "recorded_at": moment_text(point.created_at),
     }
 
 
@@ -85,22 +127,26 @@ def _offering(obj: catalog.Offering) -> dict:
         "source_url": obj.source_url,
         "checked_on": _date(obj.checked_on),
         "price_history": [
-            {
-                "until": point.until.isoformat(),
-                "input_price": price_text(point.input_price),
-                "output_price": price_text(point.output_price),
-            }
+            _price_point(point)
             for point in sorted(obj.price_history.all(), key=lambda p: (p.until, p.pk))
         ],
     }
 
 
-def _model(obj: catalog.LLMModel) -> dict:
+def _model(obj: catalog.LLMModel, *, published_only: bool = False) -> dict:
+    # A backup keeps the status and schedule as stored, so a scheduled draft
+    # comes back scheduled; the published catalog labels what readers see.
+    status = obj.status
+    if published_only:
+        status = catalog.LLMModel.Status.PUBLISHED
     return {
         "slug": obj.slug,
         "name": obj.name,
         "vendor": obj.vendor.slug,
-        "status": obj.status,
+        "status": status,
+        "publish_at": None if published_only else moment_text(obj.publish_at),
+        "published_at": moment_text(obj.published_at),
+        "created_at": moment_text(obj.created_at),
         "release_date": _unknown(obj.release_date),
         "knowledge_cutoff": _unknown(obj.knowledge_cutoff),
         "context_window": obj.context_window,
@@ -162,6 +208,7 @@ def _models_queryset(*, published_only: bool):
         models = models.published()
     return (
         models.select_related("vendor")
+        .with_published_at()
         .prefetch_related(
             Prefetch(
                 "offerings",
@@ -204,13 +251,15 @@ def catalog_export(
     *, published_only: bool = False, now: dt.datetime | None = None
 ) -> dict:
     """The whole catalog as a `catalog/1` document (drafts too, unless published_only)."""
-    document = _head(now)
-    document["models"] = [
-        _model(m) for m in _models_queryset(published_only=published_only)
-    ]
-    document["comparisons"] = [
-        _comparison(c) for c in _comparisons_queryset(published_only=published_only)
-    ]
+    with catalog_snapshot():
+        document = _head(now)
+        document["models"] = [
+            _model(m, published_only=published_only)
+            for m in _models_queryset(published_only=published_only)
+        ]
+        document["comparisons"] = [
+            _comparison(c) for c in _comparisons_queryset(published_only=published_only)
+        ]
     return document
 
 
@@ -220,22 +269,32 @@ def catalog_export_chunks(
     now: dt.datetime | None = None,
     batch_size: int = 200,
 ) -> Iterator[str]:
-    """The same document as JSON text, in chunks, reading models a batch at a time."""
-    head = _head(now)
-    yield "{" + json.dumps(head, ensure_ascii=False)[1:-1] + ', "models": ['
-    slugs = list(
-        _models_queryset(published_only=published_only).values_list("slug", flat=True)
-    )
-    for start in range(0, len(slugs), batch_size):
-        batch = _models_queryset(published_only=published_only).filter(
-            slug__in=slugs[start : start + batch_size]
+    """The same document as JSON text, in chunks, reading models a batch at a time.
+
+    The snapshot lasts from the first chunk to the last (a client that goes
+    away closes the generator, which ends it).
+    """
+    with catalog_snapshot():
+        head = _head(now)
+        yield "{" + json.dumps(head, ensure_ascii=False)[1:-1] + ', "models": ['
+        slugs = list(
+            _models_queryset(published_only=published_only).values_list(
+                "slug", flat=True
+            )
         )
-        text = ", ".join(json.dumps(_model(m), ensure_ascii=False) for m in batch)
-        yield (", " if start else "") + text
-    comparisons = [
-        _comparison(c) for c in _comparisons_queryset(published_only=published_only)
-    ]
-    yield '], "comparisons": ' + json.dumps(comparisons, ensure_ascii=False) + "}"
+        for start in range(0, len(slugs), batch_size):
+            batch = _models_queryset(published_only=published_only).filter(
+                slug__in=slugs[start : start + batch_size]
+            )
+            text = ", ".join(
+                json.dumps(_model(m, published_only=published_only), ensure_ascii=False)
+                for m in batch
+            )
+            yield (", " if start else "") + text
+        comparisons = [
+            _comparison(c) for c in _comparisons_queryset(published_only=published_only)
+        ]
+        yield '], "comparisons": ' + json.dumps(comparisons, ensure_ascii=False) + "}"
 
 
 def catalog_export_json(

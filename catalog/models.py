@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest, Least
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey
@@ -200,6 +200,28 @@ class LLMModelQuerySet(models.QuerySet):
     def drafts(self) -> "LLMModelQuerySet":
         return self.exclude(pk__in=self.published().values("pk"))
 
+    def with_published_at(self) -> "LLMModelQuerySet":
+        """Annotate `published_at`: when readers first saw each model (None: not yet).
+
+        A scheduled draft at its publish_at; otherwise the moment a backup
+        carried over, else its first published revision, else its creation.
+        """
+        first_published = (
+            self.model.history.model.objects.filter(
+                id=OuterRef("pk"), status=LLMModel.Status.PUBLISHED
+            )
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(
+            published_at=Case(
+                When(status=LLMModel.Status.DRAFT, then=F("publish_at")),
+                default=Coalesce(
+                    F("first_published_at"), Subquery(first_published), F("created_at")
+                ),
+            )
+        )
+
 
 class LLMModel(TimeStampedModel):
     class Status(models.TextChoices):
@@ -238,6 +260,13 @@ class LLMModel(TimeStampedModel):
         null=True,
         blank=True,
         help_text="For a draft: publish it automatically at this date and time (UTC).",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers first saw it, as restored from a backup; empty "
+        "means the revision history says.",
     )
     release_date = models.CharField(
         max_length=10,

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import (
-    Case,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -14,9 +13,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import LLMModel, Offering, PricePoint, Review, Score
@@ -239,30 +236,18 @@ def _price(value) -> str:
 def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
     """Recent price changes and newly published models, newest first; no drafts."""
     published = LLMModel.objects.published()
-    first_published = (
-        LLMModel.history.model.objects.filter(
-            id=OuterRef("pk"), status=LLMModel.Status.PUBLISHED
-        )
-        .order_by("history_date")
-        .values("history_date")[:1]
-    )
     changes = []
     models = (
         published.select_related("vendor")
-        .annotate(
-            # A scheduled draft appears when its time comes; a model published
-            # straight away, when it was first saved as published.
-            published_at=Case(
-                When(status=LLMModel.Status.DRAFT, then=F("publish_at")),
-                default=Coalesce(Subquery(first_published), F("created_at")),
-            )
-        )
+        .with_published_at()
         .order_by("-published_at", "-pk")[:limit]
     )
     for model in models:
         changes.append(
             CatalogChange(
-                key=f"model-{model.pk}-published",
+                # Slugs and moments, never database ids: a restored catalog
+                # keeps the same entries instead of announcing them again.
+                key=f"model-{model.slug}-published",
                 title=f"New: {model.name} by {model.vendor.name}",
                 summary=f"{model.name} by {model.vendor.name} is now in the catalog.",
                 model=model,
@@ -292,7 +277,10 @@ def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
         )
         changes.append(
             CatalogChange(
-                key=f"price-{point.pk}",
+                key=(
+                    f"price-{offering.model.slug}-{offering.provider.slug}-"
+                    f"{point.until:%Y%m%d}-{point.created_at:%Y%m%dT%H%M%S%f}"
+                ),
                 title=f"Price change: {offering.model.name} on {offering.provider.name}",
                 summary=(
                     f"Input {_price(point.input_price)} → {_price(new_input)}, "

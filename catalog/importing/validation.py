@@ -38,6 +38,9 @@ class Field:
     default: object = None
     model_field: str | None = None
     ref: bool = False
+    # Left out of the document: leave the stored value alone (keys added to
+    # catalog/1 later, so older documents change nothing they did not carry).
+    keep_when_absent: bool = False
 
 
 @dataclass
@@ -90,6 +93,11 @@ MODEL = {
         v.choice(tuple(catalog.LLMModel.Status.values)),
         default=catalog.LLMModel.Status.PUBLISHED,
     ),
+    "publish_at": Field(v.moment, keep_when_absent=True),
+    "published_at": Field(
+        v.moment, model_field="first_published_at", keep_when_absent=True
+    ),
+    "created_at": Field(v.moment, keep_when_absent=True),
     "release_date": Field(v.partial_date, default=""),
     "knowledge_cutoff": Field(v.partial_date, default=""),
     "context_window": Field(v.tokens),
@@ -129,6 +137,7 @@ PRICE_POINT = {
     "until": Field(v.date, "value"),
     "input_price": Field(v.price, "key"),
     "output_price": Field(v.price, "key"),
+    "recorded_at": Field(v.moment, model_field="created_at", keep_when_absent=True),
 }
 SCORE = {
     "benchmark": Field(v.text, "value", ref=True),
@@ -298,6 +307,8 @@ class _Reader:
             self.error(f"{path}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
         item = Item(path)
         for key, rule in spec.items():
+            if rule.keep_when_absent and key not in raw:
+                continue
             value = raw.get(key)
             if value is None:
                 if rule.required == "value" or (

@@ -118,6 +118,26 @@ def date(value: object) -> dt.date:
         raise Invalid(f"{value} is not a real date") from None
 
 
+MOMENT_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
+)
+
+
+def moment(value: object) -> dt.datetime:
+    """A date and time with its zone, as exports write it: 2026-05-14T09:30:00Z."""
+    if not isinstance(value, str) or not MOMENT_RE.match(value):
+        raise Invalid(
+            "must be a date and time with a zone, e.g. 2026-05-14T09:30:00Z, "
+            f"not {value!r}"
+        )
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(
+            dt.UTC
+        )
+    except (ValueError, OverflowError):
+        raise Invalid(f"{value} is not a real date and time") from None
+
+
 def partial_date(value: object) -> str:
     if not isinstance(value, str):
         raise Invalid(

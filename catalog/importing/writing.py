@@ -84,11 +84,32 @@ class Writer:
                     counts["unchanged"] += 1
             result[key] = obj
         if new:
-            if hasattr(model_cls, "history"):
-                bulk_create_with_history(new, model_cls, batch_size=BATCH)
-            else:
-                model_cls.objects.bulk_create(new, batch_size=BATCH)
+            self.bulk_create(model_cls, new)
         return result
+
+    def bulk_create(self, model_cls, new: list) -> None:
+        """Create rows, keeping the creation times a backup carried over."""
+        # bulk_create() stamps auto_now_add fields with the present moment.
+        stamped = [
+            f.name for f in model_cls._meta.fields if getattr(f, "auto_now_add", False)
+        ]
+        given = [(obj, {name: getattr(obj, name) for name in stamped}) for obj in new]
+        if hasattr(model_cls, "history"):
+            bulk_create_with_history(new, model_cls, batch_size=BATCH)
+        else:
+            model_cls.objects.bulk_create(new, batch_size=BATCH)
+        restored = []
+        for obj, values in given:
+            kept = {name: value for name, value in values.items() if value is not None}
+            if kept:
+                for name, value in kept.items():
+                    setattr(obj, name, value)
+                restored.append(obj)
+        fields = sorted(
+            {name for _, values in given for name, v in values.items() if v}
+        )
+        if restored and fields:
+            model_cls.objects.bulk_update(restored, fields, batch_size=BATCH)
 
     def save(self, obj, changed: list[str]) -> None:
         fields = list(changed)
@@ -113,9 +134,9 @@ class Writer:
         providers = self.sync_named(catalog.Provider, doc.providers)
         benchmarks = self.sync_named(catalog.Benchmark, doc.benchmarks)
 
-        models = {m.slug: m for m in catalog.LLMModel.objects.all()}
+        models = {m.slug: m for m in catalog.LLMModel.objects.with_published_at()}
         wanted = [
-            (item.slug, {**item.values, "vendor_id": vendors[item.refs["vendor"]].pk})
+            (item.slug, self.model_values(item, models.get(item.slug), vendors))
             for item in doc.models
         ]
         models.update(self.sync(catalog.LLMModel, models, wanted))
@@ -160,6 +181,19 @@ class Writer:
 
         if self.prune:
             self.prune_absent(doc, models, offerings, scores, reviews, comparisons)
+
+    @staticmethod
+    def model_values(item: Item, stored, vendors: dict) -> dict:
+        values = {**item.values, "vendor_id": vendors[item.refs["vendor"]].pk}
+        # The document gives the moment readers first saw the model; keep it
+        # only where the database would not work out the same one itself.
+        if (
+            stored is not None
+            and "first_published_at" in values
+            and values["first_published_at"] == stored.published_at
+        ):
+            del values["first_published_at"]
+        return values
 
     def sync_named(self, model_cls, items: list[Item]) -> dict:
         existing = {obj.slug: obj for obj in model_cls.objects.all()}
@@ -236,7 +270,7 @@ class Writer:
                 recorded.add(mark)
                 new.append(catalog.PricePoint(offering_id=pk, **values))
                 self.counts["price history"]["created"] += 1
-        catalog.PricePoint.objects.bulk_create(new, batch_size=BATCH)
+        self.bulk_create(catalog.PricePoint, new)
         return offerings
 
     def write_comparisons(self, doc: Catalog, models: dict) -> dict:

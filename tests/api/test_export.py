@@ -1,14 +1,17 @@
 """GET /api/v1/export/: the published catalog as catalog/1, streamed, importable."""
 
+import datetime as dt
 import json
 from http import HTTPStatus
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from catalog import models
 from catalog.exporting import catalog_export
+from tests.factories import LLMModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,18 @@ def test_export_takes_no_parameters(api, catalog):
         "detail": "Unknown query parameter 'page_size'. This endpoint takes no parameters.",
         "code": "invalid_parameter",
     }
+
+
+def test_export_labels_a_model_live_by_its_schedule_as_published(api, catalog):
+    """It went live when its time came: partners must not be told it is a draft."""
+    LLMModelFactory(
+        slug="scheduled",
+        status=models.LLMModel.Status.DRAFT,
+        publish_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+
+    exported = {m["slug"]: m for m in export(api)["models"]}
+
+    assert exported["scheduled"]["status"] == "published"
+    assert exported["scheduled"]["publish_at"] is None
+    assert {m["status"] for m in exported.values()} == {"published"}

@@ -168,11 +168,13 @@ def test_export_carries_drafts_history_faq_and_unknowns(edited_catalog):
     assert direct["tiers"] == [
         {"above_tokens": 200000, "input_price": "0.80", "output_price": "12.00"}
     ]
+    recorded = catalog.PricePoint.objects.get().created_at
     assert direct["price_history"] == [
         {
             "until": timezone.localdate().isoformat(),
             "input_price": "0.50",
             "output_price": "2.00",
+            "recorded_at": recorded.isoformat().replace("+00:00", "Z"),
         }
     ]
     assert (routed["input_price"], routed["output_price"], routed["available"]) == (
