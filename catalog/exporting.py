@@ -263,6 +263,13 @@ def catalog_export(
     return document
 
 
+def models_export(*, slugs) -> list[dict]:
+    """Some models as `catalog/1` entries, drafts included, in slug order."""
+    return [
+        _model(m) for m in _models_queryset(published_only=False).filter(slug__in=slugs)
+    ]
+
+
 def catalog_export_chunks(
     *,
     published_only: bool = False,

@@ -1,6 +1,7 @@
 """Editorial work across several catalog models: the review queue and reviews."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,9 +26,12 @@ QUEUE_LIST_LIMIT = 25
 
 @dataclass
 class QueueEntry:
-    model: LLMModel
+    model: LLMModel | None
     note: str
     offering: Offering | None = None
+    # Where the entry's link goes, when its section says so itself.
+    fix_url: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -37,6 +41,7 @@ class QueueSection:
     help: str
     entries: list[QueueEntry] = field(default_factory=list)
     total: int = 0
+    more_url: str = ""
 
     def add(self, entry: QueueEntry) -> None:
         self.total += 1
@@ -74,6 +79,25 @@ def _latest_edit(history, *, parent: str) -> Subquery:
         .order_by("-history_date")
         .values("history_date")[:1]
     )
+
+
+# Sections other apps add to the queue (catalog imports none of them): each is a
+# function of the signed-in user returning a section, or None when it has
+# nothing to show that user.
+QueueProvider = Callable[..., QueueSection | None]
+_queue_providers: list[QueueProvider] = []
+
+
+def review_queue_register(provider: QueueProvider) -> None:
+    """Add a section to the review queue; registering the same function twice is a no-op."""
+    if provider not in _queue_providers:
+        _queue_providers.append(provider)
+
+
+def review_queue_extra_sections(*, user) -> list[QueueSection]:
+    """The sections registered by other apps, for this user."""
+    sections = (provider(user=user) for provider in _queue_providers)
+    return [section for section in sections if section is not None]
 
 
 def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:

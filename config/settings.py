@@ -91,8 +91,11 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "catalog",
     "comparisons",
+    "upstream",
 ]
 
 MIDDLEWARE = [
@@ -354,3 +357,41 @@ VERSUS_REVIEW_STALE_DAYS = int(os.environ.get("VERSUS_REVIEW_STALE_DAYS", "180")
 VERSUS_PRICE_STALE_DAYS = int(os.environ.get("VERSUS_PRICE_STALE_DAYS", "90"))
 # Models whose facts each process keeps for pair pages, per catalog version.
 VERSUS_FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))
+
+# --- Background tasks --------------------------------------------------------------
+# https://github.com/RealOrangeOne/django-tasks-db
+# Syncs and large imports run outside web requests, on Django's task framework
+# with its database backend: no server beyond the database. `manage.py db_worker`
+# runs them (docs/deployment.md, "Background worker and daily sync").
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "VERSUS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Upstream sync -----------------------------------------------------------------
+# docs/upstream-sync.md: where prices and facts come from, and what applies by itself.
+
+VERSUS_UPSTREAM_URL = os.environ.get(
+    "VERSUS_UPSTREAM_URL", "https://models.dev/api.json"
+)
+VERSUS_UPSTREAM_TIMEOUT = float(os.environ.get("VERSUS_UPSTREAM_TIMEOUT", "30"))
+# The aggregate is about 4 MB today; a body past this is refused unread.
+VERSUS_UPSTREAM_MAX_BYTES = int(
+    os.environ.get("VERSUS_UPSTREAM_MAX_BYTES", str(50 * 1024 * 1024))
+)
+# Which kinds of upstream change apply without review (the rest wait for an
+# editor). Kinds: price, new-offering, limits, deprecation, new-model, rename,
+# capabilities, dates, facts, availability, no-longer-listed.
+VERSUS_UPSTREAM_APPLY_AT_ONCE = env_list(
+    "VERSUS_UPSTREAM_APPLY_AT_ONCE", "price,new-offering,limits,deprecation"
+)
+# A sync whose worker has not been heard from for this long is taken as dead:
+# it is marked failed and no longer blocks the next one.
+VERSUS_UPSTREAM_STALE_SECONDS = int(
+    os.environ.get("VERSUS_UPSTREAM_STALE_SECONDS", "1800")
+)

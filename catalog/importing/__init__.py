@@ -46,12 +46,17 @@ def catalog_import(
     prune: bool = False,
     progress: Callable = iter,
     models_json: dict | None = None,
+    reason: str = "",
+    user=None,
+    on_change: Callable | None = None,
 ) -> ImportResult:
     """Validate the whole document, then write it in one transaction.
 
     Raises CatalogError (nothing written) when anything in it is wrong. A
     models.dev aggregate (with its `models.json` facts when given) is first
     turned into a `catalog/1` document, so both go through the same checks.
+    `reason` and `user` go into the revision history of every row written;
+    `on_change` is told of every difference, as the writer meets it.
     """
     notes: list[str] = []
     source_format = FORMAT
@@ -63,7 +68,13 @@ def catalog_import(
         source_format = "models.dev"
     with transaction.atomic():
         checked = catalog_validate(document, progress=progress)
-        writer = Writer(prune=prune, progress=progress)
+        writer = Writer(
+            prune=prune,
+            progress=progress,
+            reason=reason,
+            user=user,
+            on_change=on_change,
+        )
         writer.write(checked)
         result = ImportResult(
             counts=writer.counts,

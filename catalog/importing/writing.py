@@ -49,9 +49,22 @@ def _norm(value: Decimal | None) -> Decimal | None:
 
 
 class Writer:
-    def __init__(self, *, prune: bool, progress: Callable = iter) -> None:
+    def __init__(
+        self,
+        *,
+        prune: bool,
+        progress: Callable = iter,
+        reason: str = "",
+        user=None,
+        on_change: Callable | None = None,
+    ) -> None:
         self.prune = prune
         self.progress = progress
+        # What the revision history says about every row written, and who did it.
+        self.reason = reason or None
+        self.user = user
+        # Told of each difference written: (kind, instance or None, field, old, new).
+        self.on_change = on_change
         self.counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
         self.notes: list[str] = []
 
@@ -69,6 +82,8 @@ class Writer:
                 obj = model_cls(**values)
                 new.append(obj)
                 counts["created"] += 1
+                if self.on_change:
+                    self.on_change(KIND_OF_MODEL[model_cls], obj, None, None, values)
             else:
                 changed = [
                     name
@@ -77,6 +92,14 @@ class Writer:
                 ]
                 if changed:
                     for name in changed:
+                        if self.on_change:
+                            self.on_change(
+                                KIND_OF_MODEL[model_cls],
+                                obj,
+                                name,
+                                getattr(obj, name),
+                                values[name],
+                            )
                         setattr(obj, name, values[name])
                     self.save(obj, changed)
                     counts["updated"] += 1
@@ -95,7 +118,13 @@ class Writer:
         ]
         given = [(obj, {name: getattr(obj, name) for name in stamped}) for obj in new]
         if hasattr(model_cls, "history"):
-            bulk_create_with_history(new, model_cls, batch_size=BATCH)
+            bulk_create_with_history(
+                new,
+                model_cls,
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
         else:
             model_cls.objects.bulk_create(new, batch_size=BATCH)
         restored = []
@@ -116,6 +145,10 @@ class Writer:
         if any(f.name == "updated_at" for f in obj._meta.fields):
             fields.append("updated_at")
         before = obj._loaded_prices if isinstance(obj, catalog.Offering) else None
+        if self.reason:
+            obj._change_reason = self.reason
+        if self.user is not None:
+            obj._history_user = self.user
         obj.save(update_fields=fields)
         if before is not None and before != (None, None) and before != obj._prices():
             # Offering.save() kept the old price in the history.

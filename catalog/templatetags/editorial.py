@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from catalog.services import review_queue_build
+from catalog.services import review_queue_build, review_queue_extra_sections
 
 register = template.Library()
 
@@ -47,4 +47,8 @@ def review_queue(context) -> dict:
                 if can_review and section.key in REVIEW_SECTIONS
                 else ""
             )
+    # Other apps' sections come with their own links.
+    for section in review_queue_extra_sections(user=request.user):
+        section.is_open = 0 < section.total <= OPEN_SECTION_MAX
+        sections.append(section)
     return {"sections": sections}
