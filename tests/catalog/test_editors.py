@@ -222,10 +222,10 @@ def test_editor_cannot_change_an_existing_user_or_key(editor_client, editor):
     assert not editor.is_superuser
 
 
-def test_editor_home_lists_catalog_only(editor_client):
+def test_editor_home_lists_catalog_and_upstream_data_only(editor_client):
     response = editor_client.get(reverse("admin:index"))
     apps = {app["app_label"] for app in response.context["app_list"]}
-    assert apps == {"catalog"}
+    assert apps == {"catalog", "upstream"}
     names = {m["object_name"] for m in response.context["app_list"][0]["models"]}
     assert "PartnerKey" not in names
     assert "Offering" in names
