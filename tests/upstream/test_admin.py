@@ -7,8 +7,9 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from catalog.importing import count_rows
 from catalog.models import LLMModel, Offering
@@ -20,10 +21,27 @@ pytestmark = pytest.mark.django_db
 
 
 def work() -> None:
-    """Let a real worker run everything queued, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+    """Run everything queued with the database worker's own task runner.
+
+    The worker's polling loop recycles database connections between tasks,
+    which would end the test's transaction; a real worker process is tested in
+    test_worker.py.
+    """
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
     )
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        result.refresh_from_db()
+        assert result.status == "SUCCESSFUL", result.traceback
 
 
 @pytest.fixture
