@@ -402,7 +402,11 @@ class LLMModelAdmin(CatalogAdmin):
         if not self.has_add_review_permission(request):
             raise PermissionDenied
         raw_ids = request.POST.get("ids") or request.GET.get("ids") or ""
-        ids = [int(part) for part in raw_ids.split(",") if part.strip().isdigit()]
+        ids = [
+            int(part)
+            for part in raw_ids.split(",")
+            if part.strip().isascii() and part.strip().isdigit()
+        ]
         models = list(LLMModel.objects.filter(pk__in=ids).order_by("name"))
         changelist = reverse("admin:catalog_llmmodel_changelist")
         if not models:

@@ -238,7 +238,8 @@ class PartnerCursorPagination(CursorPagination):
         value = single_value(request, self.page_size_query_param)
         if value is None:
             return self.page_size
-        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+        is_number = value.isascii() and value.isdigit()  # "²" passes isdigit()
+        if not is_number or not 1 <= int(value) <= self.max_page_size:
             raise BadParameter(
                 PAGE_SIZE_MESSAGE.format(max=self.max_page_size, value=value)
             )

@@ -3,6 +3,7 @@
 Mounted at /api/ by config/urls.py. Anything else under /api/ answers a JSON 404.
 """
 
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 from drf_spectacular.utils import extend_schema
@@ -48,6 +49,12 @@ class DocsView(SpectacularSwaggerSplitView):
             "base-uri 'self'; frame-ancestors 'none'"
         )
         return response
+
+    @extend_schema(exclude=True)
+    def options(self, request, *args, **kwargs):
+        # DRF would describe the view as JSON through the page's HTML template,
+        # which has none to give: a 500. The docs are a page; say what it allows.
+        return HttpResponse(headers={"Allow": "GET, HEAD, OPTIONS"})
 
 
 urlpatterns = [

@@ -192,6 +192,11 @@ class PartnerReadOnlyViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         return self.cached_answer(request, self.build_list)
 
     def retrieve(self, request, *args, **kwargs):
+        value = kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not value.isprintable():
+            # No slug holds a control character, and PostgreSQL refuses a NUL
+            # in a query: /api/v1/models/%00/ was a 500.
+            raise exceptions.NotFound(NOT_FOUND_MESSAGE)
         return self.cached_answer(
             request, lambda request: self.build_detail(request, **kwargs)
         )

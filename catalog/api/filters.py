@@ -83,7 +83,8 @@ def _existing(name: str, value: str, model, *, kind: str, example: str, listing:
 
 def _tokens(name: str, value: str) -> int:
     text = value.strip()
-    if not text.isdigit() or int(text) > MAX_TOKENS:
+    # ASCII digits only: "²" passes isdigit() but not int().
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_TOKENS:
         raise BadParameter(
             TOKENS_MESSAGE.format(name=name, max=MAX_TOKENS, value=value)
         )

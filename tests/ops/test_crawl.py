@@ -2,6 +2,7 @@
 
 import json
 import re
+import unicodedata
 from html.parser import HTMLParser
 from http import HTTPStatus
 from pathlib import Path
@@ -249,3 +250,148 @@ def test_nonsense_addresses_are_refused_without_a_server_error(
     client, demo_catalog, path
 ):
     assert_no_server_error(client, path)
+
+
+# --- The whole family: digits of every kind, control characters, methods --------
+
+
+def _numeric_characters() -> list[str]:
+    """Two characters of each kind Python calls numeric, by Unicode category and by
+    which of isdecimal/isdigit accept them ('²' is a digit int() refuses)."""
+    kinds: dict[tuple, list[str]] = {}
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isnumeric() and not char.isascii():
+            kind = (unicodedata.category(char), char.isdecimal(), char.isdigit())
+            found = kinds.setdefault(kind, [])
+            if len(found) < 2:
+                found.append(char)
+    return [char for chars in kinds.values() for char in chars]
+
+
+NUMERIC_CHARACTERS = _numeric_characters()
+# Every C0 and C1 control character, DEL included.
+CONTROL_CHARACTERS = [chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)]
+METHODS = (
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "OPTIONS",
+    "TRACE",
+    "PROPFIND",
+)
+NUMBER_PARAMS = {
+    "/api/v1/models/": ("min_context", "page_size", "max_input_price"),
+    "/api/v1/vendors/": ("page_size",),
+    "/api/v1/comparisons/": ("page_size",),
+    "/models/": ("page",),
+    "/compare/gpt-4-1-mini-vs-grok-4-20/": ("input_tokens", "output_tokens"),
+    "/sitemap-models.xml": ("p",),
+}
+
+
+def test_the_numeric_characters_cover_every_kind_python_knows():
+    categories = {unicodedata.category(char) for char in NUMERIC_CHARACTERS}
+    assert categories == {"Nd", "Nl", "No", "Lo"}
+    assert "²" in NUMERIC_CHARACTERS or "³" in NUMERIC_CHARACTERS
+    assert any(char.isdigit() and not char.isdecimal() for char in NUMERIC_CHARACTERS)
+
+
+@pytest.fixture
+def partner_auth(db) -> dict:
+    _, key = PartnerKey.objects.create_key(name="crawler", rate="1000000/hour")
+    return {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+
+
+def test_numbers_in_every_script_are_refused_or_read_never_a_500(
+    client, demo_catalog, partner_auth
+):
+    client.raise_request_exception = False
+    failures = []
+    for path, names in NUMBER_PARAMS.items():
+        for name in names:
+            for char in NUMERIC_CHARACTERS:
+                for value in (char, f"1{char}", f"{char}0"):
+                    url = f"{path}?{name}={quote(value)}"
+                    response = client.get(url, **partner_auth)
+                    if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                        failures.append(url)
+    assert failures == [], f"{len(failures)} answered 500, e.g. {failures[:5]}"
+
+
+def _routes_with_a_parameter() -> list[str]:
+    """Each route that takes a path parameter, with {} where the parameter goes."""
+    return [
+        "/models/{}/",
+        "/vendors/{}/",
+        "/providers/{}/",
+        "/benchmarks/{}/",
+        "/compare/{}/",
+        "/compare/gpt-4-1-mini-vs-{}/",
+        "/sitemap-{}.xml",
+        *(f"/api/v1/{resource}/{{}}/" for resource in API_RESOURCES),
+        "/api/v1/comparisons/gpt-4-1-mini-vs-{}/",
+    ]
+
+
+API_RESOURCES = ("models", "vendors", "providers", "benchmarks", "comparisons")
+
+
+def test_control_characters_in_every_path_parameter_are_a_404(
+    client, demo_catalog, partner_auth
+):
+    client.raise_request_exception = False
+    failures = []
+    for route in _routes_with_a_parameter():
+        for char in CONTROL_CHARACTERS:
+            for value in (char, f"gpt-4-1-mini{char}", f"{char}grok-4-20"):
+                url = route.format(quote(value, safe=""))
+                response = client.get(url, **partner_auth)
+                if response.status_code != HTTPStatus.NOT_FOUND:
+                    failures.append((url, response.status_code))
+    assert failures == [], f"{len(failures)} not 404, e.g. {failures[:5]}"
+
+
+def _every_route() -> list[str]:
+    """One address per route the site has, admin sign-in and API docs included."""
+    return [
+        "/",
+        "/models/",
+        "/models/gpt-4-1-mini/",
+        "/vendors/openai/",
+        "/providers/openrouter/",
+        "/benchmarks/swe-bench-verified/",
+        "/compare/",
+        "/compare/go/",
+        "/compare/gpt-4-1-mini-vs-grok-4-20/",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemap-models.xml",
+        "/feeds/changes.atom",
+        "/admin/",
+        "/admin/login/",
+        "/api/schema/",
+        "/api/docs/",
+        "/api/nowhere/",
+        *(f"/api/v1/{resource}/" for resource in API_RESOURCES),
+        "/api/v1/models/gpt-4-1-mini/",
+        "/api/v1/export/",
+    ]
+
+
+@pytest.mark.parametrize("keyed", [False, True], ids=["without-key", "with-key"])
+def test_every_method_on_every_route_gets_an_answer_not_a_500(
+    client, demo_catalog, partner_auth, keyed
+):
+    client.raise_request_exception = False
+    headers = partner_auth if keyed else {}
+    failures = []
+    for path in _every_route():
+        for method in METHODS:
+            response = client.generic(method, path, **headers)
+            if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                failures.append(f"{method} {path}")
+    assert failures == []
