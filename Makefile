@@ -61,10 +61,10 @@ migrations-check: install
 bench-import: install
 	$(BIN)/python bench/import_bench.py
 
-# Known vulnerabilities in the pinned dependencies. pip-audit asks PyPI's
-# advisory database, which our build machines cannot reach, so neither CI nor
-# `make test` runs it; run it where the network allows (README, "Security and
-# operations"). It lives in its own venv so it never changes the locked set.
+# Known vulnerabilities in the pinned dependencies. pip-audit asks an online
+# advisory database, so neither CI nor `make test` depends on it; run it where the
+# network allows (docs/security.md, "Dependencies"). It lives in its own venv so it
+# never changes the locked set.
 audit:
 	$(PYTHON) -m venv .venv-audit
 	.venv-audit/bin/python -m pip install --quiet --upgrade pip-audit

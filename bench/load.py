@@ -492,7 +492,8 @@ def format_report(
     lines = [
         f"{MODELS:,} generated models; gunicorn with {len(memory)} workers "
         f"on {os.cpu_count()} CPUs; wrk -t2 -c{CONNECTIONS}, {DURATION}s per row, "
-        f"on the same machine; load average {os.getloadavg()[0]:.1f} at the end. "
+        f"on the same machine; {os.getloadavg()[0]:.1f} runnable processes "
+        "(1-minute mean) at the end. "
         "Uncached rows never ask for the same URL twice (past the end of its pages "
         "a row goes round again with ?pass=2, which the page caches key apart) "
         f"and follow a warm-up of up to {WARMUP}s over other pages that loads every "
