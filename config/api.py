@@ -1,7 +1,7 @@
 """The partner API's policies, named in REST_FRAMEWORK: keys, rates, pages, errors.
 
 The views' shared base (conditional GET, strict parameters, read-only) is in
-config/api_views.py. See docs/api.md and the README's "Partner API".
+config/api_views.py. See docs/api.md.
 """
 
 import datetime as dt

@@ -9,7 +9,7 @@ they just saved. Writes and migrations always go to the primary.
 The replica must apply a commit before the primary reports it (PostgreSQL
 ``synchronous_commit = remote_apply``); otherwise a page rendered just after
 an edit could read the old data and be cached under the new catalog version
-(README, "Deployment and scale-out").
+(docs/deployment.md, "Scale-out").
 """
 
 from contextvars import ContextVar

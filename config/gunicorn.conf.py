@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py`.
 
 Every value can be overridden from the environment, so one file serves a
-laptop, a container and a fleet behind a load balancer (README, "Production").
+laptop, a container and a fleet behind a load balancer (docs/deployment.md).
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
@@ -23,7 +23,7 @@ else:
 # PostgreSQL or Redis. A page is CPU work (an uncached pair page runs no query
 # once its models are in memory), so more workers only contend for the cores:
 # on 2 cores an uncached pair page cost 3.2 ms of CPU with 2 workers, 3.7 ms
-# with 3 and 4.9 ms with the usual 2 x cores + 1 (bench/, README "Benchmarks").
+# with 3 and 4.9 ms with the usual 2 x cores + 1 (bench/, docs/benchmarks.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

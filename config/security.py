@@ -10,7 +10,7 @@
   for one username from one address, counted where no cached page can evict
   the count (config/counters.py).
 
-See the README's "Security and operations".
+See docs/security.md.
 """
 
 import hashlib

@@ -59,7 +59,7 @@ def _local_secret_key() -> str:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 # Earlier keys still accepted for sessions and signatures while a new SECRET_KEY
-# rolls out (comma-separated); see the README's "Rotate keys".
+# rolls out (comma-separated); see docs/security.md, "Rotate keys".
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 # The public origin used in every absolute address (canonical links, sitemaps,

@@ -1,8 +1,7 @@
 """Looks: the pair page puts the verdict first and follows the reader's colour scheme.
 
-With VERSUS_SCREENSHOTS=1 the screenshots are written to docs/screenshots/ for the
-README (``VERSUS_SCREENSHOTS=1 pytest tests/browser/test_screenshots.py -n 0``);
-otherwise to a temporary folder, so the same code runs on every test run.
+With VERSUS_SCREENSHOTS=1 the screenshots are written to docs/screenshots/, the
+only ones the README and docs/ show (docs/testing.md, "Screenshots"); otherwise to a temporary folder, so the same code runs on every test run.
 """
 
 import os
