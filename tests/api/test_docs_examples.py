@@ -8,28 +8,20 @@ real ones; the key is made by the guide's own ``create_api_key`` command.
 """
 
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-ROOT = Path(settings.BASE_DIR)
+from tests.ops.stack import ROOT, AppServer, manage, site_env
+
 GUIDE = ROOT / "docs" / "api.md"
 DEMO_CATALOG = ROOT / "catalog" / "fixtures" / "demo-catalog.json"
 DOCUMENTED_ORIGIN = "http://127.0.0.1:8000"
 DOCUMENTED_MANAGE = ".venv/bin/python manage.py"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
-START_TIMEOUT = 90  # seconds: gunicorn's first import of the project on busy cores
 # Fail on error answers, as a partner would notice them, and show what went wrong.
 PREAMBLE = """set -euo pipefail
 curl() { command curl --silent --show-error --fail-with-body "$@"; }
@@ -40,88 +32,21 @@ def sh_blocks(markdown: str) -> list[str]:
     return SH_BLOCK.findall(markdown)
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited at start:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/robots.txt", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"the server did not answer in time:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
     """gunicorn on a free loopback port, a fresh SQLite database with the demo catalog."""
     if shutil.which("curl") is None:
         pytest.fail("curl is needed to run the guide's examples (apt-get install curl)")
     tmp = tmp_path_factory.mktemp("docs-site")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "DJANGO_")) and key != "REDIS_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp / 'site.sqlite3'}",
-        VAR_DIR=str(tmp / "var"),
-        LOG_LEVEL="WARNING",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "import_catalog", str(DEMO_CATALOG)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.set_inheritable(True)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    log = tmp / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"fd://{listener.fileno()}",
-                "--workers",
-                "1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            pass_fds=[listener.fileno()],
-            start_new_session=True,
-        )
-    listener.close()
+    env = site_env(tmp, f"sqlite:///{tmp / 'site.sqlite3'}", static_root=tmp / "static")
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "import_catalog", str(DEMO_CATALOG))
+    server = AppServer(env=env, log_path=tmp / "server.log", workers=1)
+    server.start()
     try:
-        wait_until_up(url, process, log)
-        yield url, env, tmp
+        yield server.url, env, tmp
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        server.stop()
 
 
 def test_the_guide_has_shell_examples_for_keys_endpoints_filters_and_sync():
