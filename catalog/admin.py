@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, JSONField, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -612,10 +613,35 @@ admin.site.unregister(APIKey)
 
 @admin.register(PartnerKey)
 class PartnerKeyAdmin(APIKeyModelAdmin):
-    """Keys are shown once, on creation, then kept only as a hash."""
+    """Keys are shown once, on the page that answers their creation, then kept as a hash."""
 
     list_display = (*APIKeyModelAdmin.list_display, "rate")
     search_fields = ("name", "prefix")
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The library puts the new key in a message, i.e. in the messages
+        # cookie, which is signed but readable: keep it on the object instead,
+        # for response_add to show on the page and nowhere else.
+        if not obj.pk:  # the key's id is its prefix and hash, made by assign_key
+            obj._new_key = PartnerKey.objects.assign_key(obj)
+        obj.save()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        key = getattr(obj, "_new_key", None)
+        if key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "partner_key": obj,
+            "key": key,
+        }
+        response = TemplateResponse(
+            request, "admin/catalog/partnerkey/key_created.html", context
+        )
+        # Not kept by the browser or any cache: the page is the key.
+        response["Cache-Control"] = "no-store, private"
+        return response
 
 
 # The admin home with the review queue above the app list. A template of its own

@@ -1,6 +1,7 @@
 """Nobody gets into the admin uninvited, and editors get only content."""
 
 import logging
+import re
 from http import HTTPStatus
 
 import pytest
@@ -212,3 +213,37 @@ def test_partner_keys_never_reach_the_logs(client, caplog, small_catalog):
     )
     for value in (key, secret, revoked_key, revoked_key.split(".", 1)[1]):
         assert value not in logged
+
+
+def test_a_new_partner_key_is_shown_on_the_page_never_in_a_cookie(admin_client):
+    """The messages cookie is signed, not encrypted: a key in it can be read back."""
+    response = admin_client.post(
+        reverse("admin:catalog_partnerkey_add"),
+        {"name": "Acme partner", "rate": "100/minute"},
+    )
+
+    stored = PartnerKey.objects.get(name="Acme partner")
+    shown = re.search(rb'<code id="new-key">([^<]+)</code>', response.content)
+    assert response.status_code == HTTPStatus.OK
+    assert shown, response.content[:500]
+    key = shown.group(1).decode()
+    assert key.startswith(f"{stored.prefix}.") and stored.is_valid(key)
+    assert "no-store" in response["Cache-Control"]
+    secret = key.split(".", 1)[1]
+    for cookie in response.cookies.values():
+        assert secret not in cookie.value
+    assert secret not in str(admin_client.session.items())
+    later = admin_client.get(reverse("admin:catalog_partnerkey_changelist"))
+    assert secret.encode() not in later.content
+
+
+def test_editors_cannot_issue_partner_keys(client, editor):
+    """Who issues keys is an administrator's decision (docs/api.md, "Getting a key")."""
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:catalog_partnerkey_add"), {"name": "Sneaky", "rate": ""}
+    )
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not PartnerKey.objects.exists()
