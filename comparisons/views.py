@@ -35,6 +35,7 @@ from comparisons.pages import absolute_url, breadcrumbs_json_ld, page_meta
 from comparisons.sitemaps import PairSitemap, pairs_page_xml
 
 PREVIEW_PARAM = "preview"
+PREVIEW_PERMISSION = "catalog.change_llmmodel"
 RECENT_MODELS = 8
 
 # Classes, not instances: the sitemap views make one per request, so nothing
@@ -50,8 +51,14 @@ SITEMAPS = {
 
 
 def is_preview(request: HttpRequest) -> bool:
-    """A staff member asked to see drafts too (the admin links here)."""
-    return request.GET.get(PREVIEW_PARAM) == "1" and request.user.is_staff
+    """Someone who may change models asked to see drafts too (the admin links here)."""
+    # Staff status alone only opens the admin's door: drafts are for those
+    # who may change models (the Editors group, administrators).
+    return (
+        request.GET.get(PREVIEW_PARAM) == "1"
+        and request.user.is_staff
+        and request.user.has_perm(PREVIEW_PERMISSION)
+    )
 
 
 def never_cache_preview(response: HttpResponse) -> HttpResponse:

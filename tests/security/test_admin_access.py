@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from catalog.models import PartnerKey
+from catalog.models import LLMModel, PartnerKey
 from config.security import LOGIN_LOCKED_MESSAGE
 from tests.security.conftest import admin_urls
 
@@ -247,3 +247,39 @@ def test_editors_cannot_issue_partner_keys(client, editor):
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not PartnerKey.objects.exists()
+
+
+# --- Draft previews ------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft_pair(small_catalog):
+    from tests.factories import LLMModelFactory
+
+    published = LLMModelFactory(slug="shown", name="Shown Model")
+    draft = LLMModelFactory(
+        slug="hidden", name="Hidden Draft", status=LLMModel.Status.DRAFT
+    )
+    return published, draft
+
+
+def test_staff_without_permissions_cannot_preview_drafts(client, draft_pair):
+    """Staff status alone opens the admin's door, not the drafts behind it."""
+    bare = User.objects.create_user("bare-staff", password="x" * 20, is_staff=True)
+    client.force_login(bare)
+
+    for path in ("/models/hidden/?preview=1", "/compare/hidden-vs-shown/?preview=1"):
+        response = client.get(path)
+
+        assert response.status_code == HTTPStatus.NOT_FOUND, path
+        assert b"Hidden Draft" not in response.content
+
+
+def test_editors_preview_drafts(client, editor, draft_pair):
+    client.force_login(editor)
+
+    for path in ("/models/hidden/?preview=1", "/compare/hidden-vs-shown/?preview=1"):
+        response = client.get(path)
+
+        assert response.status_code == HTTPStatus.OK, path
+        assert b"Hidden Draft" in response.content
