@@ -35,9 +35,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-import comparisons.caching  # noqa: E402
-import config.api_views  # noqa: E402
-import config.middleware  # noqa: E402
+import api.base  # noqa: E402
+import core.page_cache  # noqa: E402
+import core.view_cache  # noqa: E402
 from catalog.cache import bump_catalog_version  # noqa: E402
 from catalog.models import LLMModel, PartnerKey  # noqa: E402
 
@@ -67,7 +67,7 @@ class NeverStores(DummyCache):
 
 
 class NoLocalPages:
-    """Stands in for config.middleware.local_pages: never serves, never keeps."""
+    """Stands in for core.page_cache.local_pages: never serves, never keeps."""
 
     def __init__(self) -> None:
         self.offered = 0
@@ -79,14 +79,14 @@ class NoLocalPages:
         self.offered += 1
 
 
-# The whole-page caches only: comparisons.caching.cached_page (shared cache),
-# config.middleware.PageCacheMiddleware (process memory) and the API's kept
-# answers (config.api_views, shared cache). Both modules read these names at
+# The whole-page caches only: core.view_cache.cached_page (shared cache),
+# core.page_cache.PageCacheMiddleware (process memory) and the API's kept
+# answers (api.base, shared cache). Both modules read these names at
 # call time, so replacing them here bypasses the caches without touching the app.
 PAGE_CACHES = {
-    "cached_page": (comparisons.caching, "cache", NeverStores()),
-    "api answers": (config.api_views, "cache", NeverStores()),
-    "PageCacheMiddleware": (config.middleware, "local_pages", NoLocalPages()),
+    "cached_page": (core.view_cache, "cache", NeverStores()),
+    "api answers": (api.base, "cache", NeverStores()),
+    "PageCacheMiddleware": (core.page_cache, "local_pages", NoLocalPages()),
 }
 
 

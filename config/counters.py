@@ -22,7 +22,7 @@ import time
 
 from django.core.cache import caches
 
-from config.cache_backends import CacheUnavailable, ResilientRedisCache
+from core.cache_backends import CacheUnavailable, ResilientRedisCache
 
 logger = logging.getLogger("versus.counters")
 

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from jinja2 import ChainableUndefined, Environment
 from jinja2.ext import Extension
 
-from comparisons.templating import FILTERS
+from pages.templating import FILTERS
 
 # Stands in for a slug when a URL's shape is worked out once (see url()).
 PLACEHOLDER = "0versus0placeholder0"

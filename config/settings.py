@@ -96,24 +96,26 @@ INSTALLED_APPS = [
     "catalog",
     "comparisons",
     "upstream",
+    "pages",
+    "api",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so cached pages get their CSP nonce too (config/security.py).
-    "config.security.SecurityHeadersMiddleware",
+    # Outermost, so cached pages get their CSP nonce too (core/security.py).
+    "core.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages from this process's memory, keyed on the catalog version, before
     # the session and auth work a cached page doesn't need.
-    "config.middleware.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.security.LoginRateLimitMiddleware",
-    "config.security.DatabaseUnavailableMiddleware",
+    "core.security.LoginRateLimitMiddleware",
+    "core.security.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -131,7 +133,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "config.jinja2.environment",
             # The backend adds `request` itself.
-            "context_processors": ["config.security.csp_nonce"],
+            "context_processors": ["core.security.csp_nonce"],
         },
     },
     # The admin, DRF and the API docs: Django's template language, from the apps.
@@ -144,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.security.csp_nonce",
+                "core.security.csp_nonce",
             ],
         },
     },
@@ -167,7 +169,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database is for one local process; don't keep it open.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # An optional PostgreSQL read replica for readers' requests; editors and all
-# writes stay on the primary (config/db_router.py).
+# writes stay on the primary (core/db_router.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
@@ -176,8 +178,8 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
-    MIDDLEWARE.insert(0, "config.db_router.ReplicaReadsMiddleware")
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "core.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------
@@ -190,7 +192,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache_backends.ResilientRedisCache",
+            "BACKEND": "core.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Sites (or test runs) sharing one Redis keep apart by prefix.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "versus"),
@@ -199,11 +201,11 @@ if REDIS_URL:
             "TRACKED_KEYS": ("catalog-version",),
             "TIMEOUT": 60 * 60 * 24,
         },
-        # Sign-in failures and partner rates (config/counters.py): a Redis that
+        # Sign-in failures and partner rates (core/counters.py): a Redis that
         # never evicts and holds no pages, so filling the page cache cannot
         # reset a lockout. Defaults to REDIS_URL (safe only without eviction).
         "counters": {
-            "BACKEND": "config.cache_backends.ResilientRedisCache",
+            "BACKEND": "core.cache_backends.ResilientRedisCache",
             "LOCATION": os.environ.get("REDIS_COUNTERS_URL") or REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "versus"),
             "TIMEOUT": None,
@@ -287,7 +289,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-# Admin sign-in guessing (config/security.py): after this many failures
+# Admin sign-in guessing (core/security.py): after this many failures
 # for one username from one address (or many from one address), refuse sign-ins
 # from there for the lockout period.
 VERSUS_LOGIN_FAILURES_PER_USER = int(
@@ -315,18 +317,18 @@ LOGGING = {
 # --- REST framework ----------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 
-# The partner API (config/api.py): partner keys, a per-key rate counted
+# The partner API (api/policies.py): partner keys, a per-key rate counted
 # in the shared cache, cursor pages and {"detail", "code"} errors everywhere.
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.PartnerKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.HasPartnerKey"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.PartnerRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PartnerCursorPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.policies.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.policies.HasPartnerKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.policies.PartnerRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.policies.PartnerCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.policies.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 # Requests a partner key may make when the key has no rate of its own.

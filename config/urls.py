@@ -5,10 +5,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("config.api_router")),
-    path("", include("comparisons.catalog_urls")),
-    path("", include("comparisons.urls")),
+    path("api/", include("api.urls")),
+    path("", include("pages.catalog_urls")),
+    path("", include("pages.comparison_urls")),
 ]
 
 # A database outage outside a view is a 503 too, never a stack trace.
-handler500 = "config.security.server_error"
+handler500 = "core.security.server_error"

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import caches
 
-from config.counters import local_counts
+from core.counters import local_counts
 
 
 def _clear_caches() -> None:

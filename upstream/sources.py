@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from catalog import models_dev
+from catalog.importing import models_dev
 from catalog.importing import CatalogError, document_load
 from catalog.importing.validation import catalog_validate
 

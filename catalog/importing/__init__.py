@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from catalog import models_dev
 from catalog.cache import bump_catalog_version
+from catalog.importing import models_dev
 from catalog.importing.validation import (
     FORMAT,
     CatalogError,

@@ -6,7 +6,7 @@ from config.test_settings import *  # noqa: F403
 
 CACHES = {
     alias: {
-        "BACKEND": "config.cache_backends.ResilientRedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": os.environ["TEST_REDIS_URL"],
         "KEY_PREFIX": os.environ["TEST_REDIS_PREFIX"],
     }

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.policies import parse_rate, rate_hit
 from catalog.models import PartnerKey
-from config.api import parse_rate, rate_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,7 @@ def redis_reachable() -> bool:
 REDIS_CACHE_PREFIX = f"versus-test-{uuid.uuid4().hex}"
 REDIS_CACHES = {
     alias: {
-        "BACKEND": "config.cache_backends.ResilientRedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": REDIS_CACHE_PREFIX,
     }
@@ -239,7 +239,7 @@ REDIS_CACHES = {
 OTHER_PROCESS = """
 import django, sys
 django.setup()
-from config.api import rate_hit
+from api.policies import rate_hit
 allowed, wait = rate_hit(sys.argv[1], int(sys.argv[2]), 3600)
 print("allowed" if allowed else "refused")
 """

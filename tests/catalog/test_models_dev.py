@@ -14,8 +14,12 @@ from django.core.management import CommandError, call_command
 from hypothesis import strategies as st
 
 from catalog import models as catalog
+from catalog.importing.models_dev import (
+    looks_like_models_dev,
+    models_dev_convert,
+    slugify,
+)
 from catalog.importing.validation import catalog_validate
-from catalog.models_dev import looks_like_models_dev, models_dev_convert, slugify
 from tests.catalog.test_import_errors import snapshot
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from comparisons import formatting as fmt
+from comparisons.derivation import formatting as fmt
 
 
 @pytest.mark.parametrize(

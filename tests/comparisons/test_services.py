@@ -203,8 +203,8 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     mini, grok = reference_pair
     first = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     # Another worker: its own memory is empty, and the index is its own too.
-    services._facts.clear()
-    services._index = None
+    services.facts._facts.clear()
+    services.related._index = None
     # The index (cheapest prices, models, curated pairs); the facts of both
     # models come from the shared cache, with no query.
     with django_assert_num_queries(3):
@@ -218,8 +218,8 @@ def test_an_edit_is_not_hidden_by_facts_in_the_shared_cache(reference_pair):
     OfferingFactory(
         model=mini, input_price=Decimal("0.01"), output_price=Decimal("0.02")
     )
-    services._facts.clear()
-    services._index = None
+    services.facts._facts.clear()
+    services.related._index = None
     after = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert after.a.reference.input_price == Decimal("0.01")
 

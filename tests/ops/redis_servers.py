@@ -105,7 +105,7 @@ class OwnRedis:
 def redis_cache(location: str, **params) -> dict:
     """A CACHES entry for the resilient backend, with keys of this test's own."""
     return {
-        "BACKEND": "config.cache_backends.ResilientRedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": location,
         "KEY_PREFIX": f"versus-test-{uuid.uuid4().hex}",
         "TRACKED_KEYS": ("catalog-version",),

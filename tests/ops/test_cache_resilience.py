@@ -30,7 +30,7 @@ def free_port() -> int:
 def redis_cache(location: str, **params) -> dict:
     return {
         "default": {
-            "BACKEND": "config.cache_backends.ResilientRedisCache",
+            "BACKEND": "core.cache_backends.ResilientRedisCache",
             "LOCATION": location,
             # Tests in parallel share the Redis database: each its own keys.
             "KEY_PREFIX": f"versus-test-{uuid.uuid4().hex}",

@@ -1,4 +1,4 @@
-"""The per-process page cache (config/middleware.py) and conditional GET on pages."""
+"""The per-process page cache (core/page_cache.py) and conditional GET on pages."""
 
 from http import HTTPStatus
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from catalog.models import LLMModel
-from config.db_router import REPLICA, ReplicaReadsMiddleware, ReplicaRouter
+from core.db_router import REPLICA, ReplicaReadsMiddleware, ReplicaRouter
 
 router = ReplicaRouter()
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from catalog.models import LLMModel, PartnerKey
-from config.security import LOGIN_LOCKED_MESSAGE
+from core.security import LOGIN_LOCKED_MESSAGE
 from tests.security.conftest import admin_urls
 
 pytestmark = pytest.mark.django_db

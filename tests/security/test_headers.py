@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.security import (
+from core.security import (
     DATABASE_DOWN_MESSAGE,
     NONCE_MARKER,
     DatabaseUnavailableMiddleware,

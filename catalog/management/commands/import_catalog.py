@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from catalog.importing import KINDS, CatalogError, catalog_import, document_load
-from catalog.models_dev import FACTS_FILENAME
+from catalog.importing.models_dev import FACTS_FILENAME
 
 MAX_ERRORS_SHOWN = 200
 GZIP_MAGIC = b"\x1f\x8b"

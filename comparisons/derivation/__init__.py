@@ -1,0 +1,114 @@
+"""Derive an "A vs B" comparison from two models' facts, by comparison-rules.md.
+
+Pure: plain frozen dataclasses in, plain data out (no ORM, views, templates or HTTP).
+comparisons/services/ turns catalog rows into the inputs and calls `comparison_derive`.
+
+Inputs
+  ModelFacts(slug, name, vendor_slug, vendor_name, vendor_url, url, status, is_published,
+    release_date, knowledge_cutoff ('YYYY-MM' / 'YYYY-MM-DD' / None), context_window,
+    max_output_tokens, parameters_billions, architecture, license, open_weights,
+    input_modalities, output_modalities, vision, multimodal, reasoning, function_calling,
+    tool_use, structured_outputs, code_execution (bool | None), lifecycle, deprecation_date,
+    offerings: tuple[OfferingFacts], scores: tuple[ScoreFacts], reviews: tuple[ReviewFacts],
+    updated_at)
+  OfferingFacts(provider_slug, provider_name, provider_url, provider_model_id, input_price,
+    output_price, cached_input_price, cache_write_price (Decimal | None),
+    tiers: tuple[TierFacts(above_tokens, input_price, output_price)], context_window,
+    is_available, url, source_url, checked_on)
+  ScoreFacts(benchmark_slug, benchmark_name, unit, higher_is_better, benchmark_url, value,
+    is_verified, source_url, measured_on)
+  ReviewFacts(reviewed_on, reviewer, summary, sources)
+  CuratedFacts(intro, verdict, is_featured, faq: tuple[FAQEntry], updated_at)
+  RelatedPair(slug, title, model_a_slug, model_b_slug, reason)
+
+Output: Comparison (see its attributes); `Comparison.as_dict()` is the API's
+"A comparison as data" without the `url` fields, which presentation adds.
+
+Modules
+  facts       the inputs above, and the capability keys
+  results     the outputs: Comparison, Side, PriceRow, PriceClaim, rows and sources
+  prices      blended price, reference offering, price rows and price claims
+  claims      the facts compared side by side (PairFacts), capabilities, benchmarks, specs
+  prose       advantages, verdict, "choose", deep dive, intro and description
+  faq         the generated questions and answers
+  pair        comparison_derive: one pair whole, with freshness, sources and indexing
+  formatting  numbers, money, tokens and dates as readers see them
+
+The names imported here are the package's surface for the rest of the project.
+"""
+
+from comparisons.derivation.claims import (
+    model_specs,
+)
+from comparisons.derivation.facts import (
+    CAPABILITY_KEYS,
+    CAPABILITY_LABELS,
+    PRICE_KINDS,
+    RETIRED,
+    CuratedFacts,
+    FAQEntry,
+    ModelFacts,
+    OfferingFacts,
+    RelatedPair,
+    ReviewFacts,
+    ScoreFacts,
+    TierFacts,
+)
+from comparisons.derivation.pair import (
+    comparison_derive,
+    pair_slug,
+    pair_title,
+)
+from comparisons.derivation.prices import (
+    blend_text,
+    blended_price,
+    model_price_rows,
+    provider_names,
+    reference_offering,
+)
+from comparisons.derivation.results import (
+    Advantage,
+    BenchmarkRow,
+    CapabilityRow,
+    Comparison,
+    LargestGap,
+    PriceClaim,
+    PriceRow,
+    Side,
+    Source,
+    SpecRow,
+)
+
+__all__ = [
+    "CAPABILITY_KEYS",
+    "CAPABILITY_LABELS",
+    "PRICE_KINDS",
+    "RETIRED",
+    "Advantage",
+    "BenchmarkRow",
+    "CapabilityRow",
+    "Comparison",
+    "CuratedFacts",
+    "FAQEntry",
+    "LargestGap",
+    "ModelFacts",
+    "OfferingFacts",
+    "PriceClaim",
+    "PriceRow",
+    "RelatedPair",
+    "ReviewFacts",
+    "ScoreFacts",
+    "Side",
+    "Source",
+    "SpecRow",
+    "TierFacts",
+    "blend_text",
+    "blended_price",
+    "comparison_derive",
+    "model_price_rows",
+    "model_specs",
+    "pair_slug",
+    "pair_title",
+    "provider_names",
+    "reference_offering",
+]

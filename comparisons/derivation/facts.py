@@ -1,0 +1,140 @@
+"""What the derivation takes in: one model's facts, as plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+CAPABILITY_KEYS = (
+    "vision",
+    "multimodal",
+    "reasoning",
+    "function_calling",
+    "tool_use",
+    "structured_outputs",
+    "code_execution",
+)
+CAPABILITY_LABELS = {
+    "vision": "Vision",
+    "multimodal": "Multimodal input",
+    "reasoning": "Reasoning mode",
+    "function_calling": "Function calling",
+    "tool_use": "Tool use",
+    "structured_outputs": "Structured outputs",
+    "code_execution": "Code execution",
+}
+PRICE_KINDS = ("input", "output", "blended")
+RETIRED = "retired"
+
+
+# --- Inputs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierFacts:
+    above_tokens: int
+    input_price: Decimal
+    output_price: Decimal
+
+
+@dataclass(frozen=True)
+class OfferingFacts:
+    provider_slug: str
+    provider_name: str
+    provider_url: str = ""
+    provider_model_id: str = ""
+    input_price: Decimal | None = None
+    output_price: Decimal | None = None
+    cached_input_price: Decimal | None = None
+    cache_write_price: Decimal | None = None
+    tiers: tuple[TierFacts, ...] = ()
+    context_window: int | None = None
+    is_available: bool = True
+    url: str = ""
+    source_url: str = ""
+    checked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ScoreFacts:
+    benchmark_slug: str
+    benchmark_name: str
+    value: Decimal
+    unit: str = "%"
+    higher_is_better: bool = True
+    benchmark_url: str = ""
+    is_verified: bool = False
+    source_url: str = ""
+    measured_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    reviewed_on: date
+    reviewer: str = ""
+    summary: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    slug: str
+    name: str
+    vendor_slug: str
+    vendor_name: str
+    vendor_url: str = ""
+    url: str = ""
+    status: str = "published"
+    is_published: bool = True
+    release_date: str | None = None
+    knowledge_cutoff: str | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    parameters_billions: Decimal | None = None
+    architecture: str | None = None
+    license: str | None = None
+    open_weights: bool | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    vision: bool | None = None
+    multimodal: bool | None = None
+    reasoning: bool | None = None
+    function_calling: bool | None = None
+    tool_use: bool | None = None
+    structured_outputs: bool | None = None
+    code_execution: bool | None = None
+    lifecycle: str = "active"
+    deprecation_date: date | None = None
+    offerings: tuple[OfferingFacts, ...] = ()
+    scores: tuple[ScoreFacts, ...] = ()
+    reviews: tuple[ReviewFacts, ...] = ()
+    updated_at: datetime | None = None
+
+    def capability(self, key: str) -> bool | None:
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
+class FAQEntry:
+    question: str
+    answer: str
+    is_markdown: bool = False  # curated answers are Markdown; generated ones plain text
+
+
+@dataclass(frozen=True)
+class CuratedFacts:
+    intro: str = ""
+    verdict: str = ""
+    is_featured: bool = False
+    faq: tuple[FAQEntry, ...] = ()
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RelatedPair:
+    slug: str  # canonical "<a>-vs-<b>"
+    title: str  # "GPT-4.1 Mini vs Grok 4.20"
+    model_a_slug: str
+    model_b_slug: str
+    reason: str  # "featured", "same-vendor", "price" or "recent" (filler)

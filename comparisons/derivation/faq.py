@@ -1,0 +1,225 @@
+"""The generated FAQ: the questions a pair answers from its facts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from comparisons.derivation import formatting as fmt
+from comparisons.derivation.claims import PairFacts
+from comparisons.derivation.facts import FAQEntry
+from comparisons.derivation.results import PriceClaim, Side
+
+# --- FAQ -------------------------------------------------------------------------------
+
+
+def pair_faq(a: Side, b: Side, facts: PairFacts):
+    for builder in (
+        _faq_context,
+        _faq_price,
+        _faq_open_weights,
+        _faq_vision,
+        _faq_multimodal,
+        _faq_reasoning,
+        _faq_providers,
+        _faq_largest_gap,
+        _faq_newer,
+    ):
+        entry = builder(a, b, facts)
+        if entry is not None:
+            yield entry
+
+
+def _faq_context(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    ctx_a, ctx_b = a.model.context_window, b.model.context_window
+    if ctx_a is None or ctx_b is None:
+        return None
+    question = f"Which has a larger context window, {a.name} or {b.name}?"
+    if facts.larger_context is None:
+        answer = (
+            f"Neither: both read up to {fmt.tokens_compact(ctx_a)} tokens "
+            f"({ctx_a:,}) at once."
+        )
+    else:
+        big, small = (a, b) if facts.larger_context == a.slug else (b, a)
+        big_ctx, small_ctx = big.model.context_window, small.model.context_window
+        answer = (
+            f"{big.name}: it reads up to {fmt.tokens_compact(big_ctx)} tokens "
+            f"({big_ctx:,}) at once, against {fmt.tokens_compact(small_ctx)} "
+            f"({small_ctx:,}) for {small.name}."
+        )
+    return FAQEntry(question, answer)
+
+
+def _faq_price(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    if a.reference is None or b.reference is None:
+        return None
+    question = f"Which is cheaper, {a.name} or {b.name}?"
+    listed = [
+        f"{side.name} costs {_price_per_kind(side.reference.input_price, 'input')} and "
+        f"{_price_per_kind(side.reference.output_price, 'output')} at "
+        f"{side.reference.provider_name}"
+        for side in (a, b)
+    ]
+    blended = facts.prices["blended"]
+    if blended.cheaper is None:
+        overall = f"On a {facts.blend} input/output blend they cost the same."
+    else:
+        overall = (
+            f"On a {facts.blend} input/output blend, {facts.name(blended.cheaper)} "
+            f"is the cheaper of the two."
+        )
+    answer = (
+        f"At each model's cheapest available provider, {listed[0]}; {listed[1]}. "
+        f"{_price_claims_sentence(facts)} {overall}"
+    )
+    return FAQEntry(question, answer)
+
+
+def _price_per_kind(value: Decimal, kind: str) -> str:
+    if value == 0:
+        return f"nothing for {kind}"
+    return f"{fmt.money(value)} per million {kind} tokens"
+
+
+def _price_claims_sentence(facts: PairFacts) -> str:
+    """'A is 68% cheaper for input and 36% cheaper for output.' and its variants."""
+    claims = {kind: facts.prices[kind] for kind in ("input", "output")}
+
+    def how(claim: PriceClaim) -> str:
+        return (
+            f"free for {claim.kind}"
+            if claim.is_free
+            else f"{claim.saving_text} for {claim.kind}"
+        )
+
+    winners = {claim.cheaper for claim in claims.values()}
+    if winners == {None}:
+        return "They cost the same for input and for output."
+    if len(winners) == 1:
+        (winner,) = winners
+        parts = [how(claim) for claim in claims.values()]
+        return f"{facts.name(winner)} is {fmt.names_list(parts)}."
+    sentences = []
+    for claim in claims.values():
+        if claim.cheaper is None:
+            sentences.append(f"They cost the same for {claim.kind}.")
+        else:
+            sentences.append(f"{facts.name(claim.cheaper)} is {how(claim)}.")
+    return " ".join(sentences)
+
+
+def _faq_open_weights(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    if a.model.open_weights is None or b.model.open_weights is None:
+        return None
+    question = f"Are {a.name} and {b.name} open-weights models?"
+    parts = []
+    for side in (a, b):
+        status = "has open weights" if side.model.open_weights else "has closed weights"
+        license_text = f" (license: {side.model.license})" if side.model.license else ""
+        parts.append(f"{side.name} {status}{license_text}")
+    return FAQEntry(question, f"{parts[0]}; {parts[1]}.")
+
+
+def _faq_capability(a: Side, b: Side, facts: PairFacts, key: str, question: str):
+    row = next(r for r in facts.capabilities if r.key == key)
+    value_a, value_b = row.values[a.slug], row.values[b.slug]
+    if value_a is None or value_b is None:
+        return None
+    label = row.label.lower()
+    if row.has_it:
+        has, lacks = (a, b) if row.has_it == a.slug else (b, a)
+        answer = f"{has.name} supports {label}; {lacks.name} does not."
+    elif value_a:
+        answer = f"Both support {label}."
+    else:
+        answer = f"Neither supports {label}."
+    return FAQEntry(question, answer)
+
+
+def _faq_vision(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    return _faq_capability(
+        a, b, facts, "vision", f"Can {a.name} or {b.name} understand images?"
+    )
+
+
+def _faq_multimodal(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    return _faq_capability(
+        a,
+        b,
+        facts,
+        "multimodal",
+        f"Do {a.name} and {b.name} accept input other than text?",
+    )
+
+
+def _faq_reasoning(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    return _faq_capability(
+        a, b, facts, "reasoning", f"Do {a.name} and {b.name} have a reasoning mode?"
+    )
+
+
+def _faq_providers(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    if not a.provider_count and not b.provider_count:
+        return None
+    question = f"Where can I run {a.name} and {b.name}?"
+    parts = []
+    for side in (a, b):
+        if side.provider_names:
+            parts.append(
+                f"{side.name} is offered by {fmt.names_list(side.provider_names)}."
+            )
+        else:
+            parts.append(f"This catalog lists no provider for {side.name}.")
+    if facts.shared_provider_names:
+        parts.append(f"Both are on {fmt.names_list(facts.shared_provider_names)}.")
+    return FAQEntry(question, " ".join(parts))
+
+
+def _faq_largest_gap(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    gap = facts.largest_gap
+    if gap is None:
+        return None
+    row = next(r for r in facts.benchmarks if r.slug == gap.benchmark)
+    leader = facts.name(gap.leader)
+    other = facts.name(a.slug if gap.leader == b.slug else b.slug)
+    question = f"Which scores better on {gap.name}, {a.name} or {b.name}?"
+    answer = (
+        f"{leader}, with {row.displays[gap.leader].text} against "
+        f"{row.displays[a.slug if gap.leader == b.slug else b.slug].text} for {other}: "
+        f"a lead of {gap.gap_text}, the widest between them on a benchmark scored in percent."
+    )
+    unverified = [facts.name(slug) for slug, ok in row.verified.items() if ok is False]
+    if len(unverified) == 1:
+        answer += f" The score of {unverified[0]} is vendor-reported."
+    elif unverified:
+        answer += " Both scores are vendor-reported."
+    return FAQEntry(question, answer)
+
+
+def _on_or_in(value: str) -> str:
+    """'on 1 Apr 2025' for a day, 'in Jan 2025' for a month."""
+    parts = fmt.partial_date_parts(value)
+    preposition = "in" if parts is None or parts[2] is None else "on"
+    return f"{preposition} {fmt.partial_date_text(value)}"
+
+
+def _faq_newer(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+    date_a, date_b = a.model.release_date, b.model.release_date
+    if fmt.partial_date_parts(date_a) is None or fmt.partial_date_parts(date_b) is None:
+        return None
+    question = f"Which is newer, {a.name} or {b.name}?"
+    if facts.newer_release is None:
+        if date_a == date_b:
+            answer = f"Neither: both were released {_on_or_in(date_a)}."
+        else:
+            answer = (
+                f"Neither, as far as the dates show: {a.name} came out {_on_or_in(date_a)} "
+                f"and {b.name} {_on_or_in(date_b)}, the same month."
+            )
+    else:
+        new, old = (a, b) if facts.newer_release == a.slug else (b, a)
+        answer = (
+            f"{new.name}, released {_on_or_in(new.model.release_date)}; "
+            f"{old.name} was released {_on_or_in(old.model.release_date)}."
+        )
+    return FAQEntry(question, answer)

@@ -1,0 +1,44 @@
+"""Work across the catalog's models for pair pages and the API, as plain functions.
+
+Modules
+  facts       a model's facts read from the catalog (and kept per catalog version)
+  related     the related-pairs index and the pairs "continue comparing" links to
+  lookup      the pair an address names ("<a>-vs-<b>")
+  comparison  comparison_build: one pair derived from the catalog
+
+The names imported here are the package's surface for the rest of the project.
+"""
+
+from comparisons.services.comparison import comparison_build
+from comparisons.services.facts import (
+    ModelRef,
+    blend_input_weight,
+    curated_facts,
+    model_facts,
+)
+from comparisons.services.lookup import (
+    PAIR_SEPARATOR,
+    pair_parse,
+    pair_slug,
+    published_pair,
+)
+from comparisons.services.related import (
+    RelatedIndex,
+    blended_expression,
+    related_pairs,
+)
+
+__all__ = [
+    "PAIR_SEPARATOR",
+    "ModelRef",
+    "RelatedIndex",
+    "blend_input_weight",
+    "blended_expression",
+    "comparison_build",
+    "curated_facts",
+    "model_facts",
+    "pair_parse",
+    "pair_slug",
+    "published_pair",
+    "related_pairs",
+]

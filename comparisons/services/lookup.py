@@ -1,0 +1,50 @@
+"""Finding the pair a "<a>-vs-<b>" address names."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from catalog.cache import catalog_version
+from comparisons import derivation
+from comparisons.services.facts import ModelRef, blend_input_weight
+from comparisons.services.related import related_index
+
+PAIR_SEPARATOR = "-vs-"
+
+
+def pair_slug(a: str, b: str) -> str:
+    """The canonical "<a>-vs-<b>" of two model slugs (code-point order)."""
+    return derivation.pair_slug(a, b)
+
+
+def pair_parse(pair: str) -> list[tuple[str, str]]:
+    """Every (a, b) a "<a>-vs-<b>" string could mean; model slugs never contain '-vs-'."""
+    candidates = []
+    start = 0
+    while (index := pair.find(PAIR_SEPARATOR, start)) != -1:
+        a, b = pair[:index], pair[index + len(PAIR_SEPARATOR) :]
+        if a and b and PAIR_SEPARATOR not in a and PAIR_SEPARATOR not in b:
+            candidates.append((a, b))
+        start = index + 1
+    return candidates
+
+
+def published_pair(pair: str) -> tuple[ModelRef, ModelRef] | None:
+    """The two published models a "<a>-vs-<b>" string names (in its order), or None.
+
+    Read from this process's index of the catalog version, so finding a pair costs
+    no query: crawlers ask for pairs nobody has asked for before.
+    """
+    index = related_index(catalog_version(), blend_input_weight())
+    now = timezone.now()
+    for a, b in pair_parse(pair):
+        entry_a, entry_b = index.by_slug.get(a), index.by_slug.get(b)
+        if (
+            a != b
+            and entry_a is not None
+            and entry_b is not None
+            and entry_a.is_published(now)
+            and entry_b.is_published(now)
+        ):
+            return entry_a.ref(), entry_b.ref()
+    return None

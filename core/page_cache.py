@@ -1,0 +1,171 @@
+"""Serving rendered pages fast: a per-process page cache and conditional GET.
+
+Every process keeps the pages it has rendered in memory, keyed by the catalog
+version, the origin when SITE_URL is unset, and the full path; a page is kept
+only when that path is the page's canonical one (core.view_cache), so junk
+query parameters add no entries. The version lives in the shared cache (Redis in
+production) and each process holds it through Redis client-side tracking
+(core/cache_backends.py), so an edit made through any server changes the key
+everywhere at once: no process can serve a page older than the catalog. A hit
+costs a poll of one socket and a dictionary lookup, instead of a round trip for
+the whole page and the middleware stack behind it.
+
+Only views marked by ``core.view_cache.cached_page`` (attribute
+``cached_page``) are kept, only for GET/HEAD requests without a session, and
+only 200 answers that set no cookie and hold no CSRF token.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from hashlib import md5
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+
+from catalog.cache import is_shared_version, version_pinned
+from core.view_cache import page_origin
+
+VIEW_MARKER = "cached_page"
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+# Headers added per request by the middleware around this one, or per client.
+PER_REQUEST_HEADERS = {"set-cookie", "date", "content-security-policy"}
+
+
+class LocalPageCache:
+    """A least-recently-used store of rendered pages, bounded in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        self._size = 0
+        self._version = None
+        self._lock = threading.Lock()
+
+    def get(self, version: str, path: str):
+        with self._lock:
+            entry = self._entries.get((version, path))
+            if entry is not None:
+                self._entries.move_to_end((version, path))
+            return entry
+
+    def put(self, version: str, path: str, entry: tuple) -> None:
+        size = len(entry[0]) + len(path) + 512
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if version != self._version:
+                # Every page of an older version is dead: free them all now.
+                self._entries.clear()
+                self._size = 0
+                self._version = version
+            old = self._entries.pop((version, path), None)
+            if old is not None:
+                self._size -= old[-1]
+            self._entries[(version, path)] = (*entry, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._size -= evicted[-1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+            self._version = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+local_pages = LocalPageCache(
+    getattr(settings, "VERSUS_PAGE_CACHE_BYTES", DEFAULT_MAX_BYTES)
+)
+
+
+def _stored_headers(response: HttpResponse) -> dict[str, tuple[str, str]]:
+    # ResponseHeaders' own store ({lower name: (name, value)}), already
+    # validated and encoded when the page was rendered.
+    return {
+        lower: item
+        for lower, item in response.headers._store.items()
+        if lower not in PER_REQUEST_HEADERS
+    }
+
+
+def _is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    # "Vary: Cookie" is ignored on purpose: only requests without a session
+    # are served from here, and they all get the same page. A page holding a
+    # CSRF token is personal, though, so it is never kept.
+    return (
+        getattr(request, "_page_cache_view", False)
+        and getattr(request, "canonical_full_path", None) == request.get_full_path()
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PageCacheMiddleware:
+    """Answer repeat page requests from this process's memory (see the module)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method not in ("GET", "HEAD")
+            or self.session_cookie in request.COOKIES
+        ):
+            return self.get_response(request)
+        with version_pinned() as version:
+            return self._respond(request, version)
+
+    def _respond(self, request: HttpRequest, version: str) -> HttpResponse:
+        if not is_shared_version(version):
+            # The shared cache is down: render every page, cache none.
+            return self.get_response(request)
+        path = page_origin(request) + request.get_full_path()
+        entry = local_pages.get(version, path)
+        if entry is not None:
+            return self._from_entry(request, entry)
+        response = self.get_response(request)
+        if _is_storable(request, response):
+            content = response.content
+            if "ETag" not in response:
+                # ConditionalGetMiddleware (inside this one) has usually set it.
+                etag = md5(content, usedforsecurity=False).hexdigest()
+                response["ETag"] = f'"{etag}"'
+            response.headers.setdefault("Last-Modified", http_date(time.time()))
+            entry = (
+                content,
+                _stored_headers(response),
+                response["ETag"],
+                parse_http_date_safe(response["Last-Modified"]),
+            )
+            local_pages.put(version, path, entry)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        request._page_cache_view = getattr(view_func, VIEW_MARKER, False)
+
+    @staticmethod
+    def _from_entry(request: HttpRequest, entry: tuple) -> HttpResponse:
+        content, headers, etag, last_modified, _size = entry
+        response = HttpResponse(content)
+        # Copying the stored headers skips re-validating each one: a hit
+        # should cost little more than a static file.
+        response.headers._store = headers.copy()
+        if (
+            "HTTP_IF_NONE_MATCH" in request.META
+            or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response

@@ -1,0 +1,179 @@
+"""Whole-page caching keyed on the catalog version, so an edit shows at once."""
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+from catalog.cache import catalog_version, is_shared_version
+
+# Headers a cached page must carry again when it is served from the cache.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+def page_origin(request: HttpRequest) -> str:
+    """What a page's absolute links depend on besides its path.
+
+    Nothing with SITE_URL set (every absolute address uses it). Without it,
+    links are built from the request's scheme and host, so pages are kept per
+    origin: one request with a strange Host must not decide every reader's links.
+    """
+    if settings.SITE_URL:
+        return ""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def canonical_query(
+    query: QueryDict, *, single: Iterable[str] = (), multiple: Iterable[str] = ()
+) -> QueryDict:
+    """Only the parameters a page reads, in one order, each value once.
+
+    A single-valued parameter keeps its last value (what QueryDict.get reads);
+    a multi-valued one keeps its distinct values, sorted.
+    """
+    canonical = QueryDict(mutable=True)
+    multiple = set(multiple)
+    for name in sorted({*single, *multiple}):
+        values = query.getlist(name)
+        if not values:
+            continue
+        if name in multiple:
+            canonical.setlist(name, sorted(set(values)))
+        else:
+            canonical[name] = values[-1]
+    canonical._mutable = False
+    return canonical
+
+
+def canonical_full_path(request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
+def page_cache_key(request: HttpRequest, version: str) -> str:
+    address = f"{page_origin(request)}{canonical_full_path(request)}"
+    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def _is_cacheable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and "no-store" not in response.get("Cache-Control", "")
+        and not response.cookies
+    )
+
+
+class RenderedOnce:
+    """The page keys this process has rendered under the current catalog version.
+
+    Kept as their hashes (about 50 bytes each instead of 150): two pages sharing
+    one would only change when the second is shared, never what it shows. At most
+    `limit` are remembered, then forgotten all at once, which only makes a few
+    pages look new again.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._version: str | None = None
+        self._keys: set[int] = set()
+        self._lock = threading.Lock()
+
+    def seen_before(self, version: str, key: str) -> bool:
+        """True if this key was rendered before; remembers it either way."""
+        digest = hash(key)
+        with self._lock:
+            if version != self._version:
+                self._keys.clear()
+                self._version = version
+            if digest in self._keys:
+                return True
+            if len(self._keys) >= self.limit:
+                self._keys.clear()
+            self._keys.add(digest)
+            return False
+
+    def clear(self) -> None:
+        with self._lock:
+            self._keys.clear()
+            self._version = None
+
+
+rendered_once = RenderedOnce()
+
+
+def cached_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    long_tail: bool = False,
+    query: Iterable[str] = (),
+    multi_valued: Iterable[str] = (),
+) -> Callable:
+    """Serve a reader page from the cache while the catalog is unchanged.
+
+    The key holds catalog_version(), which every catalog write replaces, the
+    path, and the page's canonical query: only the parameters named in `query`
+    (and `multi_valued`), normalised by canonical_query(). The view sees that
+    canonical query too, so whatever else a request carries (tracking tags, a
+    crawler's junk) can neither change the page nor add an entry to the cache.
+    Without SITE_URL the key holds the request's origin as well (page_origin).
+    Staff requests (previews, admin links) and error pages are never cached.
+    core.page_cache.PageCacheMiddleware keeps the pages of marked views in
+    each process's memory; the shared cache (Redis) is the level below it, for
+    the other processes and servers.
+
+    long_tail=True is for pages that are cheap to render and of which there are
+    far more than anyone asks for twice between edits (pair pages: crawlers walk
+    hundreds of thousands). Such a page is looked for in the shared cache, and
+    put there, only if this process has rendered it before under the version,
+    i.e. it was asked for again after this process's memory let it go. A
+    one-off page then costs no round trip and takes no room in Redis (both were
+    a tenth of an uncached pair page's CPU); a popular page is rendered once per
+    process per edit, then served from memory or, after that, from Redis.
+    """
+    query, multi_valued = tuple(query), tuple(multi_valued)
+    if view is None:
+        return lambda view: cached_page(
+            view, long_tail=long_tail, query=query, multi_valued=multi_valued
+        )
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or _is_staff(request):
+            return view(request, *args, **kwargs)
+        request.GET = canonical_query(request.GET, single=query, multiple=multi_valued)
+        # The address the middleware may keep this page under in memory.
+        request.canonical_full_path = canonical_full_path(request)
+        version = catalog_version()
+        if not is_shared_version(version):
+            # The cache is unreachable: render, keep nothing (catalog/cache.py).
+            return view(request, *args, **kwargs)
+        key = page_cache_key(request, version)
+        shared = not long_tail or rendered_once.seen_before(version, key)
+        if shared:
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if shared and _is_cacheable(response):
+            if not getattr(response, "is_rendered", True):
+                response.render()  # a TemplateResponse (the sitemap views)
+            headers = {
+                name: response[name] for name in KEPT_HEADERS if name in response
+            }
+            cache.set(key, (response.content, headers))
+        return response
+
+    # core.page_cache.PageCacheMiddleware keeps marked views in process memory too.
+    wrapper.cached_page = True
+    return wrapper

@@ -1,0 +1,30 @@
+"""Routes of the catalog's reader pages, under the "catalog" namespace.
+
+The namespace is named after what the pages show, not after the app that serves
+them: catalog models' get_absolute_url and the templates reverse
+catalog:model-detail and its siblings.
+"""
+
+from django.urls import path
+
+from pages import catalog_views as catalog_pages
+from pages.feeds import CatalogChangesFeed
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("models/", catalog_pages.model_list, name="model-list"),
+    path("models/<slug:slug>/", catalog_pages.model_detail, name="model-detail"),
+    path("vendors/<slug:slug>/", catalog_pages.vendor_detail, name="vendor-detail"),
+    path(
+        "providers/<slug:slug>/",
+        catalog_pages.provider_detail,
+        name="provider-detail",
+    ),
+    path(
+        "benchmarks/<slug:slug>/",
+        catalog_pages.benchmark_detail,
+        name="benchmark-detail",
+    ),
+    path("feeds/changes.atom", CatalogChangesFeed(), name="changes-feed"),
+]

@@ -1,0 +1,398 @@
+"""Reader pages for the catalog: the models list, model, vendor, provider, benchmark.
+
+Prices, spec rows and stale marks come from the comparisons derivation (the
+one place the rules live), so a model page and a pair page always agree. Their
+routes are in the "catalog" namespace (pages/catalog_urls.py), which catalog's
+get_absolute_url reverses.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Case, F, OuterRef, Prefetch, Subquery, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+
+from catalog.models import (
+    CAPABILITY_LABELS,
+    Benchmark,
+    LLMModel,
+    Offering,
+    PricePoint,
+    Provider,
+    Review,
+    Score,
+    Vendor,
+)
+from catalog.services import leaderboard_ranks
+from comparisons import services
+from comparisons.derivation import ModelFacts, PriceRow
+from core.view_cache import cached_page
+from pages import presentation
+from pages.forms import ModelFilterForm
+from pages.meta import breadcrumbs_json_ld, markdown_html, page_meta
+from pages.views import is_preview, never_cache_preview
+
+MODELS_PER_PAGE = 50
+PEER_LIMIT = 6
+
+
+def _with_facts(models):
+    """Models with everything services.model_facts reads, prefetched."""
+    return models.select_related("vendor").prefetch_related(
+        Prefetch(
+            "offerings",
+            queryset=Offering.objects.select_related("provider")
+            .prefetch_related("tiers")
+            .order_by("provider__slug"),
+        ),
+        Prefetch("scores", queryset=Score.objects.select_related("benchmark")),
+        Prefetch("reviews", queryset=Review.objects.order_by("-reviewed_on", "id")),
+    )
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One model in a list: the model and its "from" prices."""
+
+    model: LLMModel
+    facts: ModelFacts
+    reference: PriceRow | None
+    provider_count: int
+
+
+def model_rows(models) -> list[ModelRow]:
+    rows = []
+    for model in models:
+        facts = services.model_facts(model)
+        _, reference = presentation.model_price_rows(facts)
+        rows.append(
+            ModelRow(model, facts, reference, presentation.model_provider_count(facts))
+        )
+    return rows
+
+
+def _from_blended_price():
+    """A model's lowest blended price over its available, priced offerings.
+
+    It is the blended price of the derivation's reference offering, read in SQL
+    so that the list sorts and pages before any model's facts are built.
+    """
+    offerings = (
+        Offering.objects.available()
+        .filter(
+            model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
+        )
+        .annotate(blended=services.blended_expression(services.blend_input_weight()))
+        .order_by("blended")
+        .values("blended")[:1]
+    )
+    return Subquery(offerings)
+
+
+SORTS = {
+    "name": ("name", "slug"),
+    # Unknown values last, then by name.
+    "price": (F("from_blended").asc(nulls_last=True), "name", "slug"),
+    "context": (F("context_window").desc(nulls_last=True), "name", "slug"),
+    # Dates are text: "2026-03" and "2026-03-15" sort as reader expects, newest first.
+    "release": (
+        Case(When(release_date="", then=Value(1)), default=Value(0)),
+        "-release_date",
+        "name",
+        "slug",
+    ),
+}
+
+
+def sorted_models(models, sort: str):
+    if sort == "price":
+        models = models.annotate(from_blended=_from_blended_price())
+    return models.order_by(*SORTS[sort])
+
+
+class ModelListView(ListView):
+    template_name = "catalog/model_list.html"
+    paginate_by = MODELS_PER_PAGE
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        vendors = (
+            Vendor.objects.filter(models__in=LLMModel.objects.published())
+            .distinct()
+            .order_by("name")
+        )
+        self.form = ModelFilterForm(
+            request.GET or None,
+            vendor_choices=[(vendor.slug, vendor.name) for vendor in vendors],
+        )
+        self.filters = self.form.valid_filters() if self.form.is_bound else {}
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        models = LLMModel.objects.published().select_related("vendor")
+        if vendor := self.filters.get("vendor"):
+            models = models.filter(vendor__slug=vendor)
+        for capability in self.filters.get("capability", []):
+            models = models.filter(**{capability: True})
+        if weights := self.filters.get("open_weights"):
+            models = models.filter(open_weights=weights == "yes")
+        return sorted_models(models, self.filters.get("sort", "name"))
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or non-numeric page shows the last or first page, never a 404.
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        # Facts only for the models on this page: the list never loads them all.
+        context["rows"] = model_rows(_with_facts(context["page_obj"].object_list))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        title = "All models"
+        context.update(
+            nav="models",
+            form=self.form,
+            capability_labels=CAPABILITY_LABELS,
+            query_without_page=query.urlencode(),
+            meta=page_meta(
+                self.request,
+                title=title,
+                description=(
+                    "Every language model in our catalog with its cheapest price, "
+                    "context window and release date; filter by vendor and capability."
+                ),
+                path=reverse("catalog:model-list"),
+                # Filtered and sorted variants are the same list: index one.
+                noindex=bool(self.request.GET),
+                json_ld_blocks=(
+                    breadcrumbs_json_ld(
+                        self.request,
+                        [
+                            ("Home", reverse("comparisons:home")),
+                            (title, self.request.path),
+                        ],
+                    ),
+                ),
+            ),
+        )
+        return context
+
+
+model_list = cached_page(
+    ModelListView.as_view(),
+    query=("page", *ModelFilterForm.base_fields),
+    multi_valued=("capability",),
+)
+
+
+def _price_history(model: LLMModel, facts: ModelFacts, reference: PriceRow | None):
+    """Earlier prices per offering (newest first) and a chart of the reference's."""
+    history = []
+    for offering in model.offerings.all():
+        points = list(offering.price_history.all())
+        if points:
+            history.append((offering, points))
+    chart = None
+    if reference is not None:
+        for offering, points in history:
+            if offering.provider.slug == reference.provider_slug:
+                dated = [(p.until, p.input_price, p.output_price) for p in points]
+                if all(i is not None and o is not None for _, i, o in dated):
+                    dated.append(
+                        (
+                            timezone.localdate(),
+                            reference.input_price,
+                            reference.output_price,
+                        )
+                    )
+                    chart = presentation.price_history_chart(
+                        title=f"{model.name} prices at {reference.provider_name} over time",
+                        points=dated,
+                    )
+    return history, chart
+
+
+@cached_page
+def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    preview = is_preview(request)
+    models = _with_facts(
+        LLMModel.objects.all() if preview else LLMModel.objects.published()
+    )
+    model = get_object_or_404(
+        models.prefetch_related(
+            Prefetch(
+                "offerings__price_history",
+                queryset=PricePoint.objects.order_by("until", "id"),
+            )
+        ),
+        slug=slug,
+    )
+    facts = services.model_facts(model)
+    price_rows, reference = presentation.model_price_rows(facts)
+    history, history_chart = _price_history(model, facts, reference)
+    peers = services.related_pairs(
+        model_a=model,
+        model_b=model,
+        price_a=reference.blended_price if reference else None,
+        price_b=reference.blended_price if reference else None,
+    )[:PEER_LIMIT]
+    reviews = [(review, markdown_html(review.body)) for review in model.reviews.all()]
+    scores = sorted(model.scores.all(), key=lambda score: score.benchmark.name.lower())
+    description = (
+        f"{model.name} by {model.vendor.name}: prices at every provider, context "
+        "window, capabilities, benchmark scores and reviews, with sources."
+    )
+    context = {
+        "nav": "models",
+        "model": model,
+        "facts": facts,
+        "description_html": markdown_html(model.description),
+        "specs": presentation.model_specs(facts),
+        "price_rows": price_rows,
+        "reference": reference,
+        "provider_count": presentation.model_provider_count(facts),
+        "history": history,
+        "history_chart": history_chart,
+        "scores": scores,
+        "reviews": reviews,
+        "peers": peers,
+        "capabilities": [
+            (label, getattr(model, key)) for key, label in CAPABILITY_LABELS.items()
+        ],
+        "is_preview": preview and not model.is_published,
+        "meta": page_meta(
+            request,
+            title=model.name,
+            description=description,
+            path=model.get_absolute_url(),
+            noindex=not model.is_published,
+            json_ld_blocks=(
+                breadcrumbs_json_ld(
+                    request,
+                    [
+                        ("Home", reverse("comparisons:home")),
+                        ("Models", reverse("catalog:model-list")),
+                        (model.name, model.get_absolute_url()),
+                    ],
+                ),
+            ),
+        ),
+    }
+    response = render(request, "catalog/model_detail.html", context)
+    return never_cache_preview(response) if preview else response
+
+
+class PublicDetailMixin:
+    """Detail pages of vendors, providers and benchmarks, with shared metadata."""
+
+    slug_field = "slug"
+    crumb = ""
+    crumb_url_name = "catalog:model-list"
+
+    def meta_description(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["nav"] = "models"
+        context["description_html"] = markdown_html(obj.description)
+        context["meta"] = page_meta(
+            self.request,
+            title=obj.name,
+            description=self.meta_description(),
+            path=obj.get_absolute_url(),
+            json_ld_blocks=(
+                breadcrumbs_json_ld(
+                    self.request,
+                    [
+                        ("Home", reverse("comparisons:home")),
+                        ("Models", reverse("catalog:model-list")),
+                        (obj.name, obj.get_absolute_url()),
+                    ],
+                ),
+            ),
+        )
+        return context
+
+
+class VendorDetailView(PublicDetailMixin, DetailView):
+    model = Vendor
+    template_name = "catalog/vendor_detail.html"
+
+    def meta_description(self) -> str:
+        return (
+            f"Every {self.object.name} language model we track, with prices and specs."
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        models = sorted_models(
+            LLMModel.objects.published().filter(vendor=self.object), "release"
+        )
+        context["rows"] = model_rows(_with_facts(models))
+        return context
+
+
+class ProviderDetailView(PublicDetailMixin, DetailView):
+    model = Provider
+    template_name = "catalog/provider_detail.html"
+
+    def meta_description(self) -> str:
+        return f"Language models served by {self.object.name}, with their prices."
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        provider = self.object
+        models = _with_facts(
+            LLMModel.objects.published().filter(offerings__provider=provider)
+        ).order_by("name", "slug")
+        rows = []
+        for model in models:
+            price_rows, _ = presentation.model_price_rows(services.model_facts(model))
+            rows += [
+                (model, row) for row in price_rows if row.provider_slug == provider.slug
+            ]
+        context["offerings"] = rows
+        return context
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    score: Score
+
+
+class BenchmarkDetailView(PublicDetailMixin, DetailView):
+    model = Benchmark
+    template_name = "catalog/benchmark_detail.html"
+
+    def meta_description(self) -> str:
+        return f"Leaderboard of language models on {self.object.name}, with sources."
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        benchmark = self.object
+        order = "-value" if benchmark.higher_is_better else "value"
+        scores = (
+            Score.objects.filter(
+                benchmark=benchmark, model__in=LLMModel.objects.published()
+            )
+            .select_related("model__vendor", "benchmark")
+            .order_by(order, "model__name")
+        )
+        context["rows"] = [
+            LeaderboardRow(rank, score)
+            for rank, score in leaderboard_ranks(scores=scores)
+        ]
+        return context
+
+
+vendor_detail = cached_page(VendorDetailView.as_view())
+provider_detail = cached_page(ProviderDetailView.as_view())
+benchmark_detail = cached_page(BenchmarkDetailView.as_view())

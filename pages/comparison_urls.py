@@ -1,0 +1,19 @@
+from django.urls import path
+
+from pages import views
+
+app_name = "comparisons"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compare/", views.compare_index, name="index"),
+    path("compare/go/", views.compare_go, name="go"),
+    path("compare/<str:pair>/", views.pair, name="pair"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
+    path(
+        "sitemap-<slug:section>.xml",
+        views.sitemap_section,
+        name="sitemap-section",
+    ),
+]

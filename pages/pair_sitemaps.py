@@ -1,0 +1,180 @@
+"""The pairs sitemap: every indexable pair, paged by arithmetic, never all in memory.
+
+With n indexable models there are n(n-1)/2 pairs (about 500,000 at 1,000
+models). The models are put in code-point order of their slugs; pair (i, j),
+i < j, then has the index i*n - i*(i+1)/2 + (j - i - 1), so a sitemap page is a
+range of indexes turned back into (i, j) with a square root. A request loads
+one row per model, never one per pair.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from math import isqrt
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import escape
+
+from catalog.models import Comparison, LLMModel, Offering, Score
+from comparisons.derivation import pair_slug
+from pages.sitemaps import SiteUrlSitemap, models_with_last_change
+
+# Smaller than the protocol's 50,000 so that every page answers quickly.
+PAIRS_PER_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class IndexedModel:
+    slug: str
+    has_price: bool
+    benchmarks: frozenset[int]
+    last_changed: datetime
+
+
+@dataclass(frozen=True)
+class PairEntry:
+    slug: str
+    lastmod: datetime
+
+
+def pair_index(i: int, j: int, n: int) -> int:
+    """Position of pair (i, j), i < j, among the n(n-1)/2 pairs in order."""
+    return i * n - i * (i + 1) // 2 + (j - i - 1)
+
+
+def pair_at(index: int, n: int) -> tuple[int, int]:
+    """The pair (i, j) at a position: the inverse of pair_index."""
+    # Row i starts at s(i) = i(2n - i - 1)/2; solve s(i) <= index for the largest i.
+    i = (2 * n - 1 - isqrt((2 * n - 1) ** 2 - 8 * index)) // 2
+    while i > 0 and pair_index(i, i + 1, n) > index:
+        i -= 1
+    while i + 1 < n - 1 and pair_index(i + 1, i + 2, n) <= index:
+        i += 1
+    return i, index - pair_index(i, i + 1, n) + i + 1
+
+
+def is_thin(a: IndexedModel, b: IndexedModel) -> bool:
+    """The data says little: a model without a price and no shared benchmark.
+
+    Retired models never get here (they are left out of the index). The pair
+    page reaches the same answer through the derivation's `is_indexable`;
+    tests/pages/test_sitemaps.py checks that the two agree.
+    """
+    return (not a.has_price or not b.has_price) and not (a.benchmarks & b.benchmarks)
+
+
+class IndexablePairs:
+    """A sequence of the indexable pairs' entries that computes each page on demand.
+
+    len() counts every pair of indexable models, thin or not, so page ranges
+    stay arithmetic; a page leaves its thin pairs out and may be shorter.
+    """
+
+    def __init__(self) -> None:
+        priced = Offering.objects.available().filter(
+            model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
+        )
+        rows = (
+            models_with_last_change()
+            .exclude(lifecycle=LLMModel.Lifecycle.RETIRED)
+            .annotate(has_price=Exists(priced))
+            .values_list("pk", "slug", "has_price", "last_changed")
+        )
+        benchmarks: dict[int, set[int]] = {}
+        rows = list(rows)
+        for model_id, benchmark_id in Score.objects.filter(
+            model_id__in=[row[0] for row in rows]
+        ).values_list("model_id", "benchmark_id"):
+            benchmarks.setdefault(model_id, set()).add(benchmark_id)
+        models = [
+            IndexedModel(slug, has_price, frozenset(benchmarks.get(pk, ())), changed)
+            for pk, slug, has_price, changed in rows
+        ]
+        # Code-point order of slugs, as canonical pair addresses use (never a collation).
+        self.models = sorted(models, key=lambda model: model.slug)
+        self.curated = {
+            pair_slug(a, b): updated
+            for a, b, updated in Comparison.objects.values_list(
+                "model_a__slug", "model_b__slug", "updated_at"
+            )
+        }
+
+    def __len__(self) -> int:
+        n = len(self.models)
+        return n * (n - 1) // 2
+
+    def __getitem__(self, key: slice) -> list[PairEntry]:
+        if not isinstance(key, slice):
+            raise TypeError("IndexablePairs is read a page (a slice) at a time.")
+        start, stop, _ = key.indices(len(self))
+        if start >= stop:
+            return []
+        n = len(self.models)
+        i, j = pair_at(start, n)
+        entries = []
+        for _ in range(stop - start):
+            a, b = self.models[i], self.models[j]
+            if not is_thin(a, b):
+                slug = f"{a.slug}-vs-{b.slug}"
+                lastmod = max(a.last_changed, b.last_changed)
+                curated = self.curated.get(slug)
+                if curated and curated > lastmod:
+                    lastmod = curated
+                entries.append(PairEntry(slug, lastmod))
+            j += 1
+            if j == n:
+                i += 1
+                j = i + 1
+        return entries
+
+    def latest_lastmod(self) -> datetime | None:
+        # A pair changes when one of its models does (or its curated text), so
+        # the newest change among indexable models and comparisons bounds them all.
+        candidates = [model.last_changed for model in self.models]
+        candidates += self.curated.values()
+        return max(candidates, default=None)
+
+
+class PairSitemap(SiteUrlSitemap):
+    limit = PAIRS_PER_PAGE
+    changefreq = "weekly"
+
+    @cached_property
+    def _pairs(self) -> IndexablePairs:
+        return IndexablePairs()
+
+    def items(self) -> IndexablePairs:
+        return self._pairs
+
+    def location(self, item: PairEntry) -> str:
+        return reverse("comparisons:pair", args=[item.slug])
+
+    def lastmod(self, item: PairEntry) -> datetime:
+        return item.lastmod
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self._pairs.latest_lastmod()
+
+
+def pairs_page_xml(entries: list[PairEntry], *, origin: str) -> str:
+    """One page of the pairs section as sitemap XML, written directly.
+
+    Django's sitemap template costs seconds for 10,000 entries; a pair entry is
+    a slug and a date, so plain string building answers in milliseconds.
+    """
+    prefix = origin + reverse("comparisons:pair", args=["a-vs-b"]).removesuffix(
+        "a-vs-b/"
+    )
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"<url><loc>{prefix}{escape(entry.slug)}/</loc>"
+        f"<lastmod>{entry.lastmod.date().isoformat()}</lastmod>"
+        "<changefreq>weekly</changefreq></url>"
+        for entry in entries
+    ]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,382 @@
+"""The pair page's display data, drawn from a derived Comparison.
+
+Everything here is presentation of what the derivation decided: charts of its
+numbers, its FAQ as HTML and JSON-LD, the calculator's arithmetic on the
+reference prices, and the lifecycle notices. No comparison rule lives here.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from django.conf import settings
+from django.template import engines
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from markupsafe import Markup
+
+from comparisons import derivation, services
+from comparisons.derivation import (
+    Comparison,
+    ModelFacts,
+    PriceRow,
+    Side,
+    SpecRow,
+    formatting,
+)
+from pages.charts import Bar, BarGroup, Series, paired_bar_chart, step_line_chart
+from pages.forms import (
+    DEFAULT_INPUT_TOKENS,
+    DEFAULT_OUTPUT_TOKENS,
+    TOKENS_NEGATIVE_MESSAGE,
+    TOKENS_NOT_NUMBER_MESSAGE,
+    TOKENS_TOO_MANY_MESSAGE,
+    CostCalculatorForm,
+    monthly_cost,
+)
+from pages.meta import json_ld, markdown_html
+
+MICRO = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class FAQItem:
+    question: str
+    answer_html: SafeString
+    answer_text: str  # what FAQPage JSON-LD says: the same answer
+
+
+@dataclass(frozen=True)
+class CostLine:
+    side: Side
+    provider_name: str
+    cost_text: str  # "$7.20"; the unknown mark when the model has no price
+    is_known: bool
+    # Prices in millionths of a dollar, so the page script multiplies exact integers.
+    input_micro: int | None
+    output_micro: int | None
+
+
+@dataclass(frozen=True)
+class Calculator:
+    input_tokens: int | None
+    output_tokens: int | None
+    input_text: str
+    output_text: str
+    lines: tuple[CostLine, ...]
+    # For the page script, so it answers exactly as the server does.
+    default_input: int = DEFAULT_INPUT_TOKENS
+    default_output: int = DEFAULT_OUTPUT_TOKENS
+    message_invalid: str = TOKENS_NOT_NUMBER_MESSAGE
+    message_negative: str = TOKENS_NEGATIVE_MESSAGE
+    message_too_many: str = TOKENS_TOO_MANY_MESSAGE
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    is_serious: bool
+
+
+@dataclass(frozen=True)
+class PairPage:
+    intro_html: SafeString
+    verdict_html: SafeString
+    price_chart: SafeString | None
+    benchmark_chart: SafeString | None
+    shared_benchmark_count: int
+    faq: tuple[FAQItem, ...]
+    calculator: Calculator
+    notices: tuple[Notice, ...]
+    price_tables: tuple[Markup, Markup]  # each model's offerings, A's then B's
+
+
+def _text_html(text: str) -> SafeString:
+    return format_html("<p>{}</p>", text)
+
+
+def _price_table(side: Side) -> Markup:
+    return _price_table_html(
+        side.name, side.slug, side.model.context_window, side.price_rows
+    )
+
+
+@lru_cache(maxsize=2048)
+def _price_table_html(
+    name: str, slug: str, context_window: int | None, rows: tuple[PriceRow, ...]
+) -> Markup:
+    """One model's offerings table, rendered once for the same rows.
+
+    A model's table is the same on each of its pairs' pages (the rows carry the
+    staleness of each price, so a new day or an edit makes a new entry), and it
+    is the largest block of a pair page: crawlers walking a model's pairs reuse it.
+    """
+    macros = engines["jinja2"].env.get_template("includes/price_table.html").module
+    return macros.price_table(
+        rows=rows,
+        caption=f"{name} prices by provider",
+        table_id=f"providers-table-{slug}",
+        model_context=context_window,
+    )
+
+
+def _faq(comparison: Comparison) -> tuple[FAQItem, ...]:
+    items = []
+    for entry in comparison.faq:
+        if entry.is_markdown:
+            html = markdown_html(entry.answer)
+            items.append(FAQItem(entry.question, html, str(html)))
+        else:
+            items.append(
+                FAQItem(entry.question, _text_html(entry.answer), entry.answer)
+            )
+    return tuple(items)
+
+
+def faq_json_ld(faq: tuple[FAQItem, ...]) -> SafeString:
+    """FAQPage structured data holding exactly the page's questions and answers."""
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": item.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": item.answer_text},
+                }
+                for item in faq
+            ],
+        }
+    )
+
+
+def _spoken(display: formatting.Display) -> str:
+    return formatting.UNKNOWN_LABEL if display.is_unknown else display.text
+
+
+def _price_chart(comparison: Comparison) -> SafeString | None:
+    a, b = comparison.sides
+    if a.reference is None and b.reference is None:
+        return None
+    kinds = (
+        ("Input", "input_price", "input_display"),
+        ("Output", "output_price", "output_display"),
+        (f"Blended ({comparison.blend_text})", "blended_price", "blended_display"),
+    )
+
+    def bar(side: Side, value_name: str, display_name: str) -> Bar:
+        if side.reference is None:
+            return Bar(None, formatting.UNKNOWN_MARK)
+        return Bar(
+            getattr(side.reference, value_name),
+            getattr(side.reference, display_name).text,
+        )
+
+    groups = [
+        BarGroup(
+            label, bar(a, value_name, display_name), bar(b, value_name, display_name)
+        )
+        for label, value_name, display_name in kinds
+    ]
+    description = " ".join(
+        f"{side.name}"
+        + (f" at {side.reference.provider_name}" if side.reference else "")
+        + ": "
+        + ", ".join(
+            f"{label.split(' (')[0].lower()} "
+            + (
+                _spoken(getattr(side.reference, display_name))
+                if side.reference
+                else formatting.UNKNOWN_LABEL
+            )
+            for label, _, display_name in kinds
+        )
+        + "."
+        for side in (a, b)
+    )
+    return paired_bar_chart(
+        chart_id="price-chart",
+        title="Prices per million tokens at each model's cheapest provider",
+        description=description,
+        names=(a.name, b.name),
+        groups=groups,
+    )
+
+
+def _benchmark_chart(comparison: Comparison) -> SafeString | None:
+    a, b = comparison.sides
+    shared = [row for row in comparison.benchmarks if row.is_shared]
+    if not shared:
+        return None
+    groups = []
+    sentences = []
+    for row in shared:
+        label = row.name if row.higher_is_better else f"{row.name} (lower is better)"
+        groups.append(
+            BarGroup(
+                label,
+                Bar(row.values[a.slug], row.displays[a.slug].text),
+                Bar(row.values[b.slug], row.displays[b.slug].text),
+                scale_max=Decimal(100) if row.unit == "%" else None,
+            )
+        )
+        sentences.append(
+            f"{row.name}: {a.name} {row.displays[a.slug].text}, "
+            f"{b.name} {row.displays[b.slug].text}."
+        )
+    return paired_bar_chart(
+        chart_id="benchmark-chart",
+        title="Scores on the benchmarks both models have",
+        description=" ".join(sentences),
+        names=(a.name, b.name),
+        groups=groups,
+    )
+
+
+def _micro(price: Decimal | None) -> int | None:
+    return None if price is None else int(price * MICRO)
+
+
+def _cost_line(side: Side, volumes: tuple[int, int] | None) -> CostLine:
+    reference: PriceRow | None = side.reference
+    known = reference is not None and volumes is not None
+    cost_text = formatting.UNKNOWN_MARK
+    if known:
+        input_tokens, output_tokens = volumes
+        cost = monthly_cost(
+            tokens=input_tokens, price_per_million=reference.input_price
+        ) + monthly_cost(tokens=output_tokens, price_per_million=reference.output_price)
+        cost_text = formatting.money(cost)
+    return CostLine(
+        side=side,
+        provider_name=reference.provider_name if reference else "",
+        cost_text=cost_text,
+        is_known=known,
+        input_micro=_micro(reference.input_price) if reference else None,
+        output_micro=_micro(reference.output_price) if reference else None,
+    )
+
+
+def _calculator(comparison: Comparison, form: CostCalculatorForm) -> Calculator:
+    volumes = (
+        form.volumes()
+        if form.is_bound
+        else (DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS)
+    )
+    return Calculator(
+        input_tokens=volumes[0] if volumes else None,
+        output_tokens=volumes[1] if volumes else None,
+        input_text=f"{volumes[0]:,}" if volumes else "",
+        output_text=f"{volumes[1]:,}" if volumes else "",
+        lines=tuple(_cost_line(side, volumes) for side in comparison.sides),
+    )
+
+
+def _notices(comparison: Comparison) -> tuple[Notice, ...]:
+    notices = []
+    for side in comparison.sides:
+        model = side.model
+        when = (
+            f" on {formatting.date_text(model.deprecation_date)}"
+            if model.deprecation_date
+            else ""
+        )
+        if model.lifecycle == "retired":
+            notices.append(
+                Notice(
+                    f"{model.name} is retired: its vendor stopped serving it{when}.",
+                    True,
+                )
+            )
+        elif model.lifecycle == "deprecated":
+            notices.append(
+                Notice(
+                    f"{model.name} is deprecated: its vendor plans to stop serving it{when}.",
+                    True,
+                )
+            )
+        elif model.lifecycle == "preview":
+            notices.append(
+                Notice(
+                    f"{model.name} is a preview release and may still change.", False
+                )
+            )
+    return tuple(notices)
+
+
+def pair_page(comparison: Comparison, *, calculator: CostCalculatorForm) -> PairPage:
+    intro = (
+        markdown_html(comparison.intro)
+        if comparison.intro_is_curated
+        else _text_html(comparison.intro)
+    )
+    return PairPage(
+        intro_html=intro,
+        verdict_html=_text_html(comparison.verdict),
+        price_chart=_price_chart(comparison),
+        benchmark_chart=_benchmark_chart(comparison),
+        shared_benchmark_count=sum(1 for row in comparison.benchmarks if row.is_shared),
+        faq=_faq(comparison),
+        calculator=_calculator(comparison, calculator),
+        notices=_notices(comparison),
+        price_tables=(_price_table(comparison.a), _price_table(comparison.b)),
+    )
+
+
+# --- One model's tables (model, provider and list pages) --------------------------------
+# The derivation builds these rows for the pair page; a model page shows the same
+# rows for one model, so it asks the same functions rather than restating a rule.
+
+
+def _today_settings() -> tuple[Decimal, date, int]:
+    return (
+        services.blend_input_weight(),
+        timezone.localdate(),
+        settings.VERSUS_PRICE_STALE_DAYS,
+    )
+
+
+def model_price_rows(facts: ModelFacts) -> tuple[tuple[PriceRow, ...], PriceRow | None]:
+    """A model's per-provider rows (reference first) and its reference row."""
+    return derivation.model_price_rows(facts, *_today_settings())
+
+
+def model_specs(facts: ModelFacts) -> tuple[SpecRow, ...]:
+    """The pair page's spec rows, for one model."""
+    return derivation.model_specs(facts, facts)
+
+
+def model_provider_count(facts: ModelFacts) -> int:
+    return len(derivation.provider_names(facts))
+
+
+def price_history_chart(
+    *,
+    title: str,
+    points: list[tuple[date, Decimal, Decimal]],
+    chart_id: str = "history-chart",
+) -> SafeString | None:
+    """Input and output price over time: (until, input, output) points, oldest first."""
+    if len(points) < 2:
+        return None
+    top = max(max(p[1], p[2]) for p in points)
+    series = [
+        Series("Input", "a", [(day, value) for day, value, _ in points]),
+        Series("Output", "b", [(day, value) for day, _, value in points]),
+    ]
+    description = " ".join(
+        f"Until {formatting.date_text(day)}: input {formatting.money(i)}, "
+        f"output {formatting.money(o)}."
+        for day, i, o in points
+    )
+    return step_line_chart(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        series=series,
+        y_label="US dollars per million tokens",
+        y_max_text=formatting.money(top),
+    )
