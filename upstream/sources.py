@@ -15,8 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from catalog.importing import models_dev
-from catalog.importing import CatalogError, document_load
+from catalog.importing import CatalogError, document_load, models_dev
 from catalog.importing.validation import catalog_validate
 
 MODELS_DEV = "models.dev"
