@@ -18,6 +18,7 @@ from catalog.validators import (
     validate_partial_date,
     validate_slug,
     validate_url_list,
+    validate_visible_name,
 )
 
 CAPABILITIES = (
@@ -113,7 +114,11 @@ class Vendor(TimeStampedModel):
         validators=[validate_slug],
         help_text="Short address name, e.g. 'openai'. Lowercase letters, digits, hyphens.",
     )
-    name = models.CharField(max_length=200, help_text="The company as readers know it.")
+    name = models.CharField(
+        max_length=200,
+        validators=[validate_visible_name],
+        help_text="The company as readers know it.",
+    )
     website = _url_field("website")
     description = models.TextField(
         blank=True, help_text="One or two sentences, Markdown."
@@ -139,7 +144,9 @@ class Provider(TimeStampedModel):
         help_text="Short address name, e.g. 'openrouter'. Lowercase letters, digits, hyphens.",
     )
     name = models.CharField(
-        max_length=200, help_text="The hosting service as readers know it."
+        max_length=200,
+        validators=[validate_visible_name],
+        help_text="The hosting service as readers know it.",
     )
     website = _url_field("website")
     description = models.TextField(
@@ -160,7 +167,7 @@ class Provider(TimeStampedModel):
 
 class Benchmark(TimeStampedModel):
     slug = models.SlugField(max_length=80, unique=True, validators=[validate_slug])
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_visible_name])
     unit = models.CharField(
         max_length=20,
         default="%",
@@ -241,7 +248,9 @@ class LLMModel(TimeStampedModel):
         help_text="Short address name, e.g. 'gpt-4-1-mini'. Must not contain '-vs-'.",
     )
     name = models.CharField(
-        max_length=200, help_text="As the vendor writes it, e.g. 'GPT-4.1 Mini'."
+        max_length=200,
+        validators=[validate_visible_name],
+        help_text="As the vendor writes it, e.g. 'GPT-4.1 Mini'.",
     )
     vendor = models.ForeignKey(
         Vendor,

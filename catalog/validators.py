@@ -5,6 +5,7 @@ A file and a form refuse the same things because both call these.
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -25,6 +26,14 @@ PARTIAL_DATE_MESSAGE = (
     "Enter a date as YYYY-MM-DD, or YYYY-MM when only the month is known."
 )
 MODALITY_MESSAGE = "Use only these modalities: " + ", ".join(MODALITIES) + "."
+INVISIBLE_MESSAGE = (
+    "Remove the invisible character {name} (U+{code:04X}), character {position} of "
+    "the name: it can hide, join or reverse the letters around it, so the name "
+    "would not read as it looks."
+)
+# Unicode's format characters (right-to-left overrides and isolates, zero-width
+# spaces and joiners, the byte-order mark, soft hyphens...) and control characters.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc"})
 
 
 def validate_slug(value: str) -> None:
@@ -94,3 +103,23 @@ def validate_url_list(value: object) -> None:
                 f"Source {index + 1} is not a web address (http or https): {item!r}.",
                 code="invalid_sources",
             ) from None
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
+def validate_visible_name(value: str) -> None:
+    """Refuse a name holding a character that changes how text around it reads."""
+    for position, char in enumerate(value or "", start=1):
+        if _is_invisible(char):
+            name = unicodedata.name(char, "a control character")
+            raise ValidationError(
+                INVISIBLE_MESSAGE.format(name=name, code=ord(char), position=position),
+                code="invisible_character",
+            )
+
+
+def without_invisible(value: str) -> str:
+    """The text without invisible characters (for names read from upstream data)."""
+    return "".join(char for char in value if not _is_invisible(char))

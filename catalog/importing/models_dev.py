@@ -23,6 +23,7 @@ from catalog.validators import (
     PARTIAL_DATE_RE,
     SLUG_MAX_LENGTH,
     parse_partial_date,
+    without_invisible,
 )
 
 FACTS_FILENAME = "models.json"
@@ -261,7 +262,7 @@ def models_dev_convert(*, api: dict, facts: dict | None = None) -> Conversion:
         "providers": [
             {
                 "slug": slug,
-                "name": _text(entry.get("name"))[:200] or slug,
+                "name": _name(entry.get("name"))[:200] or slug,
                 "website": _url(entry.get("doc")),
                 "description": "",
             }
@@ -390,7 +391,7 @@ def _model(
             open_weights = fact["open_weights"]
     model = {
         "slug": slug,
-        "name": (_pick(entries, lambda d: _text(d.get("name")) or None) or slug)[:200],
+        "name": (_pick(entries, lambda d: _name(d.get("name")) or None) or slug)[:200],
         "vendor": lab,
         "status": "published",
         "release_date": _pick(entries, lambda d: _partial_date(d.get("release_date"))),
@@ -500,7 +501,7 @@ def _scores(
         for bench in fact.get("benchmarks") or []:
             if not isinstance(bench, dict):
                 continue
-            name, value = _text(bench.get("name")).strip(), bench.get("score")
+            name, value = _name(bench.get("name")), bench.get("score")
             if (
                 not name
                 or isinstance(value, bool)
@@ -552,8 +553,8 @@ def _lab_name(lab: str, api: dict) -> str:
     if lab in LAB_NAMES:
         return LAB_NAMES[lab]
     provider = api.get(lab)
-    if isinstance(provider, dict) and _text(provider.get("name")):
-        return _text(provider["name"])[:200]
+    if isinstance(provider, dict) and _name(provider.get("name")):
+        return _name(provider["name"])[:200]
     return lab
 
 
@@ -567,6 +568,12 @@ def _dict(value: object) -> dict:
 def _text(value: object) -> str:
     # NUL cannot be stored (and the catalog refuses it); drop it from upstream text.
     return value.replace("\x00", "") if isinstance(value, str) else ""
+
+
+def _name(value: object) -> str:
+    # Names refuse invisible characters (a right-to-left override, a zero-width
+    # space, a tab): drop them from upstream names rather than refuse the file.
+    return without_invisible(_text(value)).strip()
 
 
 def _bool(value: object) -> bool | None:
