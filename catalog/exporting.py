@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from catalog import changes
 from catalog import models as catalog
 from catalog.models import CAPABILITIES
 
@@ -239,6 +240,9 @@ def _head(now: dt.datetime | None) -> dict:
     return {
         "format": FORMAT,
         "exported_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # Read first, in the export's snapshot: the changes after this cursor
+        # are exactly those the document does not hold (docs/api.md).
+        "cursor": changes.cursor_text(changes.current_position()),
         "vendors": [_named(v) for v in catalog.Vendor.objects.order_by("slug")],
         "providers": [_named(p) for p in catalog.Provider.objects.order_by("slug")],
         "benchmarks": [
@@ -302,6 +306,50 @@ def catalog_export_chunks(
             _comparison(c) for c in _comparisons_queryset(published_only=published_only)
         ]
         yield '], "comparisons": ' + json.dumps(comparisons, ensure_ascii=False) + "}"
+
+
+def published_objects(
+    *, vendors=(), providers=(), benchmarks=(), models=(), pairs=()
+) -> dict[str, dict]:
+    """Some objects of the published catalog as the published export writes them.
+
+    Keyed by kind, then slug (a comparison by its pair of slugs, sorted); what
+    is not there (or not published) is left out. The change feed answers with these.
+    """
+    found: dict[str, dict] = {
+        "vendor": {},
+        "provider": {},
+        "benchmark": {},
+        "model": {},
+        "comparison": {},
+    }
+    for kind, model_cls, slugs, write in (
+        ("vendor", catalog.Vendor, vendors, _named),
+        ("provider", catalog.Provider, providers, _named),
+        ("benchmark", catalog.Benchmark, benchmarks, _benchmark),
+    ):
+        if slugs:
+            for obj in model_cls.objects.filter(slug__in=slugs):
+                found[kind][obj.slug] = write(obj)
+    if models:
+        for obj in _models_queryset(published_only=True).filter(slug__in=models):
+            found["model"][obj.slug] = _model(obj, published_only=True)
+    if pairs:
+        wanted = Q()
+        for a, b in pairs:
+            wanted |= Q(model_a__slug=a, model_b__slug=b)
+            wanted |= Q(model_a__slug=b, model_b__slug=a)
+        published = catalog.LLMModel.objects.published().values("pk")
+        comparisons = (
+            catalog.Comparison.objects.filter(wanted)
+            .filter(model_a__in=published, model_b__in=published)
+            .select_related("model_a", "model_b")
+            .prefetch_related("faq_entries")
+        )
+        for obj in comparisons:
+            document = _comparison(obj)
+            found["comparison"][tuple(document["models"])] = document
+    return found
 
 
 def catalog_export_json(

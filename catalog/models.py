@@ -750,6 +750,63 @@ class ComparisonFAQ(models.Model):
         return self.question
 
 
+class ChangeKind(models.TextChoices):
+    """What a change-log entry is about, as the partner feed names it."""
+
+    VENDOR = "vendor", "vendor"
+    PROVIDER = "provider", "provider"
+    BENCHMARK = "benchmark", "benchmark"
+    MODEL = "model", "model"
+    OFFERING = "offering", "offering"
+    SCORE = "score", "score"
+    REVIEW = "review", "review"
+    COMPARISON = "comparison", "comparison"
+
+
+class ChangeLogEntry(models.Model):
+    """One object partners can see (or could) that changed; catalog/changes.py."""
+
+    # The feed's cursor: ids are handed out in commit order (catalog/changes.py).
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=20, choices=ChangeKind)
+    slug = models.CharField(
+        max_length=200,
+        help_text="The object's slug; an offering's, score's or review's model; "
+        "a comparison's pair.",
+    )
+    keys = models.JSONField(help_text="The object's natural key, as partners see it.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "change-log entry"
+        verbose_name_plural = "change log"
+        indexes = [
+            models.Index(fields=("kind", "slug", "at"), name="changelog_kind_slug_at"),
+            models.Index(fields=("at",), name="changelog_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.keys} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ChangeLogPruning(models.Model):
+    """A run that dropped the change log's entries older than its window."""
+
+    pruned_through = models.BigIntegerField(
+        help_text="Entries up to this id are gone; an older cursor answers 410."
+    )
+    cutoff = models.DateTimeField(
+        help_text="Entries recorded before this were dropped."
+    )
+    pruned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-pruned_through",)
+
+    def __str__(self) -> str:
+        return f"pruned through {self.pruned_through}"
+
+
 class PartnerKey(AbstractAPIKey):
     """A partner's key to the read-only API, stored hashed."""
 

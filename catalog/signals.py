@@ -1,9 +1,38 @@
-"""The one hook on catalog writes: a new catalog version, so no page is stale."""
+"""The hooks on catalog writes: a new catalog version, and the change log.
+
+The catalog version makes every cached page stale at once; the change log
+(catalog/changes.py) tells partners what changed. Bulk writes send no
+signals: their writers bump the version and record the changes themselves.
+"""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import (
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
+from catalog import changes
 from catalog.cache import bump_catalog_version
+
+# Rows that are not the catalog itself: keys and the change log's own.
+NOT_CATALOG = ("PartnerKey", "ChangeLogEntry", "ChangeLogPruning")
+# Catalog rows partners can see, directly or as part of another object.
+LOGGED = (
+    "Vendor",
+    "Provider",
+    "Benchmark",
+    "LLMModel",
+    "Offering",
+    "PriceTier",
+    "PricePoint",
+    "Score",
+    "Review",
+    "Comparison",
+    "ComparisonFAQ",
+)
 
 
 def _bump(sender, **kwargs) -> None:
@@ -14,19 +43,44 @@ def _bump(sender, **kwargs) -> None:
     transaction.on_commit(bump_catalog_version)
 
 
+def _loaded(sender, instance, **kwargs) -> None:
+    changes.remember_loaded(instance)
+
+
+def _before_write(sender, **kwargs) -> None:
+    # The log's lock before the row's: see catalog/changes.py, "Commit order".
+    changes.serialize_writes()
+
+
+def _saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return  # loaddata: a fixture is a starting catalog, not a change
+    before = {} if created else changes.loaded_keys(instance)
+    changes.objects_record([(instance, before)])
+    changes.remember_loaded(instance)
+
+
+def _deleting(sender, instance, origin=None, **kwargs) -> None:
+    changes.serialize_writes()
+    changes.object_deleted(instance, origin)
+
+
 def connect() -> None:
     from django.apps import apps
 
     for model in apps.get_app_config("catalog").get_models():
-        if model.__name__.startswith("Historical") or model.__name__ == "PartnerKey":
+        name = model.__name__
+        if name.startswith("Historical") or name in NOT_CATALOG:
             continue
-        if model._meta.app_label == "catalog":
-            post_save.connect(
-                _bump, sender=model, dispatch_uid=f"bump-{model.__name__}-save"
-            )
-            post_delete.connect(
-                _bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete"
-            )
+        post_save.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-save")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-delete")
+        if name not in LOGGED:
+            continue
+        if model in changes.TRACKED_FIELDS:
+            post_init.connect(_loaded, sender=model, dispatch_uid=f"log-{name}-init")
+        pre_save.connect(_before_write, sender=model, dispatch_uid=f"log-{name}-pre")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"log-{name}-save")
+        pre_delete.connect(_deleting, sender=model, dispatch_uid=f"log-{name}-delete")
 
 
 connect()

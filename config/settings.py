@@ -333,6 +333,10 @@ REST_FRAMEWORK = {
 }
 # Requests a partner key may make when the key has no rate of its own.
 VERSUS_API_DEFAULT_RATE = os.environ.get("VERSUS_API_DEFAULT_RATE", "1000/hour")
+# The change feed (/api/v1/changes/) keeps this many days of changes; a cursor
+# older than that answers 410 and the partner exports again. `manage.py
+# prune_changes` (daily) drops the older ones (docs/api.md, "Change feed").
+VERSUS_CHANGES_WINDOW_DAYS = int(os.environ.get("VERSUS_CHANGES_WINDOW_DAYS", "90"))
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 # The schema and its docs are public (no key) and self-hosted (sidecar assets).

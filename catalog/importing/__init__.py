@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from catalog import changes
 from catalog.cache import bump_catalog_version
 from catalog.importing import models_dev
 from catalog.importing.validation import (
@@ -75,7 +76,9 @@ def catalog_import(
             user=user,
             on_change=on_change,
         )
-        writer.write(checked)
+        # The change log's entries for the whole import, resolved together.
+        with changes.batched():
+            writer.write(checked)
         result = ImportResult(
             counts=writer.counts,
             notes=notes + writer.notes,

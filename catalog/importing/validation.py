@@ -166,6 +166,8 @@ FAQ = {
 TOP_LEVEL = (
     "format",
     "exported_at",
+    # Where the change feed takes up after this export; nothing to import.
+    "cursor",
     "vendors",
     "providers",
     "benchmarks",

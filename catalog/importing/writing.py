@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from catalog import changes
 from catalog import models as catalog
 from catalog.importing.validation import Catalog, Item
 
@@ -139,6 +140,8 @@ class Writer:
         )
         if restored and fields:
             model_cls.objects.bulk_update(restored, fields, batch_size=BATCH)
+        # bulk_create sends no signals: tell the change log.
+        changes.objects_record((obj, {}) for obj in new)
 
     def save(self, obj, changed: list[str]) -> None:
         fields = list(changed)
@@ -361,6 +364,7 @@ class Writer:
                     counts["created"] += 1
             stale.extend(entry.pk for entry in current[len(questions) :])
         catalog.ComparisonFAQ.objects.bulk_create(new, batch_size=BATCH)
+        changes.objects_record((entry, {}) for entry in new)
         if self.prune and stale:
             self.delete(catalog.ComparisonFAQ.objects.filter(pk__in=stale))
         return comparisons
