@@ -13,6 +13,7 @@ from rest_framework.routers import SimpleRouter
 from api.base import api_not_found
 from api.catalog.views import (
     BenchmarkViewSet,
+    ChangeFeedViewSet,
     ExportViewSet,
     LLMModelViewSet,
     ProviderViewSet,
@@ -32,6 +33,7 @@ router.register("benchmarks", BenchmarkViewSet, basename="benchmark")
 router.register("models", LLMModelViewSet, basename="model")
 router.register("comparisons", ComparisonViewSet, basename="comparison")
 router.register("export", ExportViewSet, basename="export")
+router.register("changes", ChangeFeedViewSet, basename="changes")
 
 
 class DocsView(SpectacularSwaggerSplitView):

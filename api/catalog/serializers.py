@@ -366,3 +366,68 @@ class LLMModelDetailSerializer(LLMModelSerializer):
             "scores",
             "reviews",
         )
+
+
+# --- The schema of GET /api/v1/changes/ (the view builds the dicts) -------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One change; which key fields it has depends on its kind."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            "vendor",
+            "provider",
+            "benchmark",
+            "model",
+            "offering",
+            "score",
+            "review",
+            "comparison",
+        ]
+    )
+    action = serializers.ChoiceField(
+        choices=["upsert", "delete"],
+        help_text="upsert: add or replace the object; delete: remove it (gone, "
+        "or no longer published). A model's delete removes its offerings, scores "
+        "and reviews too.",
+    )
+    slug = serializers.CharField(
+        required=False,
+        help_text="A vendor's, provider's, benchmark's or model's slug; a "
+        "comparison's pair, 'a-vs-b'.",
+    )
+    model = serializers.CharField(
+        required=False, help_text="An offering's, score's or review's model."
+    )
+    provider = serializers.CharField(required=False, help_text="An offering's.")
+    benchmark = serializers.CharField(required=False, help_text="A score's.")
+    reviewed_on = serializers.DateField(required=False, help_text="A review's.")
+    reviewer = serializers.CharField(required=False, help_text="A review's.")
+    models = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="A comparison's two models, in code-point order.",
+    )
+    at = serializers.DateTimeField(help_text="When the change was recorded (UTC).")
+    api_url = serializers.URLField(
+        help_text="Where the object is read in the API (an offering, score or "
+        "review: in its model)."
+    )
+    object = serializers.DictField(
+        required=False,
+        help_text="For an upsert: the object as the full export writes it "
+        "(catalog/1), as it is now.",
+    )
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next = serializers.URLField(
+        allow_null=True,
+        help_text="The next page when this one was full; null once caught up.",
+    )
+    cursor = serializers.CharField(
+        help_text="Where this page ends: pass it as `after` next time, even when "
+        "there were no results."
+    )

@@ -4,9 +4,13 @@ Only published models ever appear, also inside other objects (a provider's
 offerings, a benchmark's leaderboard, a vendor's models, the export).
 """
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import DateTimeField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -17,17 +21,22 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
 
 from api.base import (
     UPDATED_SINCE_PARAMETER,
+    ErrorSerializer,
     PartnerAPIMixin,
     PartnerReadOnlyViewSet,
     error_responses,
 )
 from api.catalog import filters, serializers
+from api.catalog.serializers import absolute_url
+from api.policies import PAGE_SIZE_MESSAGE, BadParameter, single_value
+from catalog import changes
 from catalog.cache import catalog_version
-from catalog.exporting import catalog_export_chunks
+from catalog.exporting import catalog_export_chunks, moment_text
 from catalog.models import (
     Benchmark,
     LLMModel,
@@ -311,6 +320,9 @@ class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
         return ()  # one whole document: no pages, no filters
 
     def list(self, request, *args, **kwargs):
+        # Before the export's snapshot: a due publication is in the log first,
+        # so the document and its cursor agree about it.
+        changes.due_publications_announce()
         last_modified = catalog_last_modified()
         # The body is streamed, so it is not hashed: the catalog version changes
         # on every catalog write, which is exactly when the export changes.
@@ -331,3 +343,117 @@ class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
             response["Last-Modified"] = http_date(timestamp)
         response["Content-Disposition"] = 'inline; filename="versus-catalog.json"'
         return response
+
+
+AFTER_MISSING_MESSAGE = (
+    "after is required: start from the 'cursor' of a full export "
+    "(/api/v1/export/), then use the 'cursor' each page of changes gives."
+)
+AFTER_MESSAGE = (
+    "after must be a cursor this API gave out (an export's or a page's 'cursor'), "
+    "as it is (got {value!r})."
+)
+CURSOR_EXPIRED_MESSAGE = (
+    "This cursor is older than the {days} days of changes kept. Take a new full "
+    "export (/api/v1/export/) and follow the changes from its cursor."
+)
+
+
+class CursorGone(exceptions.APIException):
+    status_code = 410
+    default_code = "cursor_expired"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Changes after a cursor, in commit order",
+        description="Every change to what partners can see, oldest first, as "
+        "`upsert` (with the object as the export writes it) or `delete`. Start "
+        "from an export's `cursor`; keep each page's `cursor` for the next call. "
+        'See the API guide, "Change feed".',
+        parameters=[
+            OpenApiParameter(
+                "after",
+                OpenApiTypes.STR,
+                required=True,
+                description="The cursor to continue from: an export's or a "
+                "page's `cursor`, as given.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description="Changes read per page, 1 to 200 (default 50).",
+            ),
+        ],
+        responses={
+            200: serializers.ChangesPageSerializer,
+            410: OpenApiResponse(
+                ErrorSerializer,
+                description="The cursor is older than the changes kept: export again.",
+            ),
+            **error_responses(400, 401, 405, 429),
+        },
+    ),
+)
+class ChangeFeedViewSet(PartnerAPIMixin, viewsets.ViewSet):
+    default_page_size = 50
+    max_page_size = 200
+
+    def accepted_parameters(self) -> tuple[str, ...]:
+        return ("after", "page_size")
+
+    def list(self, request, *args, **kwargs):
+        after = self.after_position(request)
+        limit = self.page_size(request)
+        changes.due_publications_announce()
+        try:
+            page = changes.changes_page(after=after, limit=limit)
+        except changes.CursorExpired:
+            raise CursorGone(
+                CURSOR_EXPIRED_MESSAGE.format(days=settings.VERSUS_CHANGES_WINDOW_DAYS)
+            ) from None
+        cursor = changes.cursor_text(page.position)
+        self.note_modified(*(result["at"] for result in page.results))
+        results = []
+        for result in page.results:
+            result["at"] = moment_text(result["at"])
+            result["api_url"] = absolute_url(request, change_api_path(result))
+            if "object" in result:
+                result["object"] = result.pop("object")  # last, after the keys
+            results.append(result)
+        next_url = None
+        if page.is_full:
+            next_url = absolute_url(
+                request,
+                f"{request.path}?{urlencode({'after': cursor, 'page_size': limit})}",
+            )
+        return Response({"results": results, "next": next_url, "cursor": cursor})
+
+    def after_position(self, request) -> int:
+        value = single_value(request, "after")
+        if value is None:
+            raise BadParameter(AFTER_MISSING_MESSAGE)
+        try:
+            return changes.cursor_position(value)
+        except ValueError:
+            raise BadParameter(AFTER_MESSAGE.format(value=value)) from None
+
+    def page_size(self, request) -> int:
+        value = single_value(request, "page_size")
+        if value is None:
+            return self.default_page_size
+        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+            raise BadParameter(
+                PAGE_SIZE_MESSAGE.format(max=self.max_page_size, value=value)
+            )
+        return int(value)
+
+
+def change_api_path(result: dict) -> str:
+    """Where the object of a change is read in the API (a part: its model)."""
+    kind = result["kind"]
+    if kind in ("offering", "score", "review"):
+        return reverse("api:model-detail", args=[result["model"]])
+    if kind == "comparison":
+        return reverse("api:comparison-detail", args=[result["slug"]])
+    return reverse(f"api:{kind}-detail", args=[result["slug"]])

@@ -25,7 +25,12 @@ def export(api) -> dict:
 
 
 def without_time(document: dict) -> dict:
-    return {key: value for key, value in document.items() if key != "exported_at"}
+    # The catalog itself: not when it was taken, nor where the change feed was.
+    return {
+        key: value
+        for key, value in document.items()
+        if key not in ("exported_at", "cursor")
+    }
 
 
 def empty_the_catalog() -> None:

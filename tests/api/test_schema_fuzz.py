@@ -64,6 +64,7 @@ def test_schema_lists_every_endpoint():
         "/api/v1/comparisons/",
         "/api/v1/comparisons/{pair}/",
         "/api/v1/export/",
+        "/api/v1/changes/",
     }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from catalog import changes
 from catalog.exporting import catalog_export_json
 
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # A scheduled model whose time came is in the change log before the
+        # snapshot, so the document's cursor agrees with what it holds.
+        changes.due_publications_announce()
         text = catalog_export_json(published_only=options["published_only"])
         target = options["file"]
         if not target or target == "-":
