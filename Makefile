@@ -3,18 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve bench test lint format migrations-check install bench-import audit clean
+.PHONY: run serve bench test lint format migrations-check install install-serve lock bench-import audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the lock file changes.
-$(STAMP): requirements.lock | $(BIN)/python
+# Two hashed locks, both made from pyproject.toml by `make lock`: requirements.lock
+# is what production runs; requirements-test.lock adds the test tools (pytest,
+# Playwright, schemathesis, Hypothesis, ruff, import-linter) at the same pins.
+# --require-hashes: a package whose file differs from the one locked is refused.
+# Reinstall only when a lock file changes.
+$(STAMP): requirements.lock requirements-test.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $(STAMP)
+
+$(SERVE_STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(SERVE_STAMP)
+
+install-serve: $(SERVE_STAMP)
 
 # axe-core for the browser tests' accessibility checks, pinned in
 # tests/browser/package-lock.json; left out where npm is absent (those checks skip).
@@ -35,7 +47,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production: static files, migrations, then gunicorn (config/gunicorn.conf.py).
-serve: install
+serve: install-serve
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn -c config/gunicorn.conf.py
@@ -71,5 +83,16 @@ audit:
 	.venv-audit/bin/python -m pip install --quiet --upgrade pip-audit
 	.venv-audit/bin/pip-audit --strict --no-deps --disable-pip --requirement requirements.lock
 
+# Re-resolve both locks from pyproject.toml, keeping every pin that still fits
+# (uv prefers the versions already in the output file); --upgrade-package NAME
+# in UV_ARGS moves one. uv lives in its own venv, outside the locked set.
+UV := .venv-lock/bin/uv
+UV_COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header --quiet $(UV_ARGS)
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet uv
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra test -c requirements.lock -o requirements-test.lock
+
 clean:
-	rm -rf $(VENV) .venv-audit staticfiles var
+	rm -rf $(VENV) .venv-audit .venv-lock staticfiles var
