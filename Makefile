@@ -44,6 +44,10 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py bootstrap
+	@# The task worker runs beside the server (the admin's Sync now and Import
+	@# need it) and stops with it.
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production: static files, migrations, then gunicorn (config/gunicorn.conf.py).
