@@ -47,8 +47,9 @@ run: install
 	@# The task worker runs beside the server (the admin's Sync now and Import
 	@# need it) and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000 & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null; wait' EXIT INT TERM; \
+	wait $$server
 
 # Production: static files, migrations, then gunicorn (config/gunicorn.conf.py).
 serve: install-serve

@@ -267,7 +267,13 @@ def sync_execute(run: SyncRun, *, task_id: str = "") -> SyncResult:
         if snapshot is None:
             run_finish(run, status=Status.NOT_MODIFIED, message=NOT_MODIFIED)
             return SyncResult(run, not_modified=True)
-        run_progress(run, f"comparing {len(snapshot.models):,} upstream models")
+        # Said before the transaction: progress written inside it would show
+        # only once it is over.
+        run_progress(
+            run,
+            f"comparing {len(snapshot.models):,} upstream models with the catalog "
+            "and applying what the policy allows",
+        )
         with transaction.atomic():
             plan = plan_build(snapshot)
             if run.dry_run:
@@ -286,7 +292,6 @@ def sync_execute(run: SyncRun, *, task_id: str = "") -> SyncResult:
             )
             return SyncResult(run, plan=plan, counts=counts)
         with transaction.atomic():
-            run_progress(run, f"recording {len(plan.proposals):,} differences")
             change_set = plan_record(plan, label=snapshot.label)
             applied = Applied()
             if change_set is not None:
@@ -296,7 +301,6 @@ def sync_execute(run: SyncRun, *, task_id: str = "") -> SyncResult:
                     ).order_by("pk")
                 )
                 if at_once:
-                    run_progress(run, f"applying {len(at_once):,} changes")
                     applied = changes_apply(changes=at_once)
             if state is not None and fetched is not None:
                 state.etag = fetched.etag
