@@ -458,7 +458,6 @@ class SyncRunAdmin(admin.ModelAdmin):
         "finished_at",
         "progress",
         "message",
-        "change_set_link",
     )
     readonly_fields = fields
 
@@ -477,16 +476,6 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description="progress or result")
     def progress_or_result(self, obj: SyncRun) -> str:
         return obj.message if obj.finished_at else obj.progress
-
-    @admin.display(description="change set")
-    def change_set_link(self, obj: SyncRun) -> str:
-        if obj.change_set_id is None:
-            return "—"
-        return format_html(
-            '<a href="{}">Review change set {}</a>',
-            obj.change_set.get_absolute_url(),
-            obj.change_set_id,
-        )
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         runs_reap()

@@ -100,7 +100,7 @@ class ChangeSet(models.Model):
     def get_absolute_url(self) -> str:
         return (
             reverse("admin:upstream_upstreamchange_changelist")
-            + f"?change_set__id__exact={self.pk}&status__exact="
+            + f"?change_set__id__exact={self.pk}"
         )
 
 
