@@ -71,6 +71,29 @@ def read_only_replica(settings):
     primary.stop()
 
 
+@pytest.fixture(params=("noeviction", "allkeys-lru", "volatile-lru", "volatile-ttl"))
+def redis_at_its_limit(request, settings):
+    """A Redis filled to maxmemory with keys that never expire, under one policy.
+
+    Under the volatile-* policies nothing in it may be evicted, so writes of
+    keys without an expiry are refused, as under noeviction.
+    """
+    server = OwnRedis("--maxmemory", MAXMEMORY, "--maxmemory-policy", request.param)
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(server.url())}
+    server.fill()
+    yield server
+    caches["default"].close()
+    server.stop()
+
+
+def test_redis_at_its_limit_costs_no_page_under_any_policy(
+    client, redis_at_its_limit, pages_and_key
+):
+    models, api = pages_and_key
+
+    assert _serves_everything(client, api, models) == []
+
+
 def test_full_redis_under_noeviction_costs_no_page(client, full_redis, pages_and_key):
     models, api = pages_and_key
 
