@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 
 from catalog import models
+from upstream import models as upstream_models
 
 
 class VendorFactory(factory.django.DjangoModelFactory):
@@ -91,3 +92,30 @@ class ComparisonFactory(factory.django.DjangoModelFactory):
 
     model_a = factory.SubFactory(LLMModelFactory)
     model_b = factory.SubFactory(LLMModelFactory)
+
+
+class ChangeSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = upstream_models.ChangeSet
+
+    source = "models.dev"
+
+
+class UpstreamChangeFactory(factory.django.DjangoModelFactory):
+    """A pending upstream price change on one offering."""
+
+    class Meta:
+        model = upstream_models.UpstreamChange
+
+    change_set = factory.SubFactory(ChangeSetFactory)
+    source = "models.dev"
+    kind = upstream_models.UpstreamChange.Kind.FIELD
+    topic = upstream_models.UpstreamChange.Topic.PRICE
+    offering = factory.SubFactory(OfferingFactory)
+    model = factory.SelfAttribute("offering.model")
+    subject = factory.LazyAttribute(lambda o: str(o.offering))
+    vendor_slug = factory.LazyAttribute(lambda o: o.offering.model.vendor.slug)
+    provider_slug = factory.LazyAttribute(lambda o: o.offering.provider.slug)
+    field = "input_price"
+    old_value = "1.00"
+    new_value = "0.80"
