@@ -5,6 +5,7 @@ edit anywhere is visible at once in every process, with no list of keys to
 invalidate.
 """
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,13 @@ from contextvars import ContextVar
 from django.core.cache import cache
 
 VERSION_KEY = "catalog-version"
+STALE_VERSION_MESSAGE = (
+    "A catalog edit could not replace the catalog version in the cache, which "
+    "refuses writes (a read-only replica?): cached pages show the catalog as it "
+    "was until the cache takes writes again or they expire."
+)
+
+logger = logging.getLogger("versus.cache")
 # Marks a token made up because the cache could not be read.
 UNSHARED_PREFIX = "unshared-"
 
@@ -69,4 +77,8 @@ def bump_catalog_version() -> str:
         # when Redis is out of memory: with no version, every process renders
         # uncached until one can be written again.
         cache.delete(VERSION_KEY)
+        if cache.get(VERSION_KEY) is not None:
+            # Read-only (a replica after a failover): pages cached before this
+            # edit stay in use until Redis takes writes or they expire.
+            logger.error(STALE_VERSION_MESSAGE)
     return version

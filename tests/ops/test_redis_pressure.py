@@ -65,6 +65,7 @@ def read_only_replica(settings):
         assert time.monotonic() < deadline, "the replica did not sync"
         time.sleep(0.05)
     settings.CACHES = {**settings.CACHES, "default": redis_cache(replica.url())}
+    replica.primary = primary
     yield replica
     caches["default"].close()
     replica.stop()
@@ -144,3 +145,23 @@ def test_refused_writes_are_logged_once_per_interval(
     warnings = [r.getMessage() for r in caplog.records if r.name == "versus.cache"]
     assert len(warnings) == 1, warnings
     assert "OOM" in warnings[0] or "maxmemory" in warnings[0]
+
+
+def test_an_edit_a_read_only_cache_cannot_record_is_reported(
+    read_only_replica, pages_and_key, caplog, settings
+):
+    """The old pages cannot be retired there: an operator must hear of it."""
+    (alpha, _), _ = pages_and_key
+    params = settings.CACHES["default"]
+    primary = type(caches["default"])(read_only_replica.primary.url(), params)
+    primary.set("catalog-version", "before-the-edit", timeout=None)
+    deadline = time.monotonic() + 10
+    while caches["default"].get("catalog-version") != "before-the-edit":
+        assert time.monotonic() < deadline, "the version did not replicate"
+        time.sleep(0.05)
+
+    with caplog.at_level(logging.ERROR, logger="versus.cache"):
+        alpha.name = "Alpha Prime"
+        alpha.save()
+
+    assert "could not replace the catalog version" in caplog.text
