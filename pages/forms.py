@@ -76,6 +76,22 @@ class ComparePickerForm(forms.Form):
         return cleaned
 
 
+class AddModelForm(forms.Form):
+    """One more model for a comparison; the view redirects to the canonical page."""
+
+    add = forms.ChoiceField(
+        label="Model to add",
+        error_messages={
+            "required": PICK_MODEL_MESSAGE,
+            "invalid_choice": UNKNOWN_MODEL_MESSAGE,
+        },
+    )
+
+    def __init__(self, *args, model_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["add"].choices = [("", "Choose a model…"), *model_choices]
+
+
 class TokenField(forms.CharField):
     """A monthly token count: digits, with optional thousands separators."""
 

@@ -12,8 +12,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from markupsafe import Markup
 
@@ -21,9 +23,11 @@ from comparisons import derivation, services
 from comparisons.derivation import (
     Comparison,
     ModelFacts,
+    ModelTable,
     PriceRow,
     Side,
     SpecRow,
+    TableRow,
     formatting,
 )
 from pages.charts import Bar, BarGroup, Series, paired_bar_chart, step_line_chart
@@ -379,4 +383,74 @@ def price_history_chart(
         series=series,
         y_label="US dollars per million tokens",
         y_max_text=formatting.money(top),
+    )
+
+
+# --- Three or four models ---------------------------------------------------------------
+
+
+def models_url(slugs: list[str] | tuple[str, ...]) -> str:
+    """The page of these models: the pair page for two, the table for three or four."""
+    if len(slugs) == 2:
+        return reverse("comparisons:pair", args=[derivation.pair_slug(*slugs)])
+    return reverse("comparisons:models", args=[derivation.models_slug(slugs)])
+
+
+def add_model_url(slugs: list[str] | tuple[str, ...]) -> str | None:
+    """Where to choose one more model; None when the comparison is full."""
+    if len(slugs) >= derivation.MAX_MODELS:
+        return None
+    return reverse("comparisons:add") + "?" + urlencode([("m", s) for s in slugs])
+
+
+@dataclass(frozen=True)
+class Column:
+    model: ModelFacts
+    reference: PriceRow | None
+    remove_url: str  # the comparison of the others
+
+
+@dataclass(frozen=True)
+class PairLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ModelsPage:
+    columns: tuple[Column, ...]
+    groups: tuple[tuple[str, tuple[TableRow, ...]], ...]  # (heading, rows)
+    pairs: tuple[PairLink, ...]
+    add_url: str | None
+
+
+TABLE_GROUPS = (
+    ("prices", "Prices per million tokens"),
+    ("specs", "Specs"),
+    ("capabilities", "Capabilities"),
+    ("benchmarks", "Benchmarks at least two of them have"),
+)
+
+
+def models_page(table: ModelTable) -> ModelsPage:
+    slugs = table.slugs
+    return ModelsPage(
+        columns=tuple(
+            Column(
+                model=model,
+                reference=reference,
+                remove_url=models_url([s for s in slugs if s != model.slug]),
+            )
+            for model, reference in zip(table.models, table.references, strict=True)
+        ),
+        groups=tuple(
+            (heading, table.group(name))
+            for name, heading in TABLE_GROUPS
+            if table.group(name)
+        ),
+        pairs=tuple(
+            PairLink(pair.title, reverse("comparisons:pair", args=[pair.slug]))
+            for pair in table.pairs
+        ),
+        add_url=add_model_url(slugs),
     )

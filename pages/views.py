@@ -21,10 +21,10 @@ from django.utils.http import urlencode
 from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from catalog.validators import SLUG_RE
-from comparisons import services
+from comparisons import derivation, services
 from core.view_cache import cached_page
 from pages import presentation
-from pages.forms import ComparePickerForm, CostCalculatorForm
+from pages.forms import AddModelForm, ComparePickerForm, CostCalculatorForm
 from pages.meta import absolute_url, breadcrumbs_json_ld, page_meta
 from pages.pair_sitemaps import PairSitemap, pairs_page_xml
 from pages.sitemaps import (
@@ -220,6 +220,86 @@ def pair(request: HttpRequest, pair: str) -> HttpResponse:
     }
     response = render(request, "comparisons/comparison_detail.html", context)
     return never_cache_preview(response) if preview else response
+
+
+MODELS_NOT_FOUND_MESSAGE = (
+    "We have no comparison of these models: name three or four different "
+    "published models."
+)
+
+
+@cached_page
+def compare_models(request: HttpRequest, models: str) -> HttpResponse:
+    """Three or four models in one table; never indexed (the pair pages are)."""
+    refs = services.published_models(models)
+    if refs is None:
+        raise Http404(MODELS_NOT_FOUND_MESSAGE)
+    canonical = derivation.models_slug([ref.slug for ref in refs])
+    if models != canonical:
+        return HttpResponsePermanentRedirect(
+            reverse("comparisons:models", args=[canonical])
+        )
+    table = services.model_table_build(models=refs)
+    context = {
+        "nav": "compare",
+        "table": table,
+        "page": presentation.models_page(table),
+        "meta": page_meta(
+            request,
+            title=table.title,
+            description=(
+                f"{table.title}: prices, context windows, capabilities and "
+                "benchmark scores side by side, the best of each marked."
+            ),
+            noindex=True,
+            json_ld_blocks=(
+                breadcrumbs_json_ld(
+                    request,
+                    [
+                        ("Home", reverse("comparisons:home")),
+                        ("Compare", reverse("comparisons:index")),
+                        (table.title, request.path),
+                    ],
+                ),
+            ),
+        ),
+    }
+    return render(request, "comparisons/comparison_models.html", context)
+
+
+@cached_page(query=("add",), multi_valued=("m",))
+def compare_add(request: HttpRequest) -> HttpResponse:
+    """Add a model to a comparison of two or three: a form that works without script."""
+    current = request.GET.getlist("m")
+    refs = [services.published_model(slug) for slug in current]
+    if not 2 <= len(refs) < derivation.MAX_MODELS or None in refs:
+        raise Http404(MODELS_NOT_FOUND_MESSAGE)
+    chosen = {ref.slug for ref in refs}
+    form = AddModelForm(
+        request.GET if "add" in request.GET else None,
+        model_choices=[c for c in _picker_choices() if c[0] not in chosen],
+    )
+    if form.is_valid():
+        slugs = [*chosen, form.cleaned_data["add"]]
+        return HttpResponseRedirect(
+            reverse("comparisons:models", args=[derivation.models_slug(slugs)])
+        )
+    names = [ref.name for ref in sorted(refs, key=lambda ref: ref.slug)]
+    title = f"Add a model to {derivation.models_title(names)}"
+    context = {
+        "nav": "compare",
+        "form": form,
+        "current": sorted(refs, key=lambda ref: ref.slug),
+        "back_url": presentation.models_url(sorted(chosen)),
+        "title": title,
+        "meta": page_meta(
+            request,
+            title=title,
+            description="Choose one more language model to compare side by side.",
+            noindex=True,
+        ),
+    }
+    return render(request, "comparisons/comparison_add.html", context)
 
 
 def _asks_for_costs(request: HttpRequest) -> bool:

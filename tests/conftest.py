@@ -104,3 +104,58 @@ def reference_models(db):
     ReviewFactory(model=mini, reviewed_on=dt.date(2026, 5, 14))
     ReviewFactory(model=grok, reviewed_on=dt.date(2026, 5, 14))
     return mini, grok
+
+
+@pytest.fixture
+def quartet(db):
+    """Four published models with prices, dates and scores that rank differently."""
+    from decimal import Decimal
+
+    from catalog.models import LLMModel
+    from tests.factories import (
+        BenchmarkFactory,
+        LLMModelFactory,
+        OfferingFactory,
+        ProviderFactory,
+        ScoreFactory,
+        VendorFactory,
+    )
+
+    vendor = VendorFactory(slug="acme", name="Acme")
+    host = ProviderFactory(slug="hostco", name="HostCo")
+    mmlu = BenchmarkFactory(slug="mmlu", name="MMLU", unit="%")
+    errors = BenchmarkFactory(
+        slug="errors", name="Error rate", unit="%", higher_is_better=False
+    )
+    specs = {
+        "alpha": ("0.40", "1.60", 1_000_000, "2025-04-01", True),
+        "beta": ("0.40", "2.00", 2_000_000, "2025-06", None),
+        "gamma": (None, None, 2_000_000, "2025-05-20", False),
+        "delta": ("3", "15", 200_000, "2024-11-01", True),
+    }
+    models = {}
+    for slug, (inp, out, context, released, vision) in specs.items():
+        model = LLMModelFactory(
+            slug=slug,
+            name=slug.capitalize(),
+            vendor=vendor,
+            context_window=context,
+            release_date=released,
+            vision=vision,
+        )
+        if inp is not None:
+            OfferingFactory(
+                model=model,
+                provider=host,
+                input_price=Decimal(inp),
+                output_price=Decimal(out),
+            )
+        models[slug] = model
+    for slug, value in (("alpha", "80"), ("beta", "85"), ("gamma", "85")):
+        ScoreFactory(model=models[slug], benchmark=mmlu, value=Decimal(value))
+    for slug, value in (("alpha", "3.5"), ("delta", "2.0")):
+        ScoreFactory(model=models[slug], benchmark=errors, value=Decimal(value))
+    models["draft"] = LLMModelFactory(
+        slug="draft-one", vendor=vendor, status=LLMModel.Status.DRAFT
+    )
+    return models

@@ -178,3 +178,54 @@ class PairSerializer(serializers.Serializer):
     related = RelatedPairSerializer(many=True)
     last_reviewed = serializers.DateField(allow_null=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- The schema of GET /api/v1/comparisons/<a>-vs-<b>-vs-<c>[-vs-<d>]/ -----------------
+
+
+class TableRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="input_price, output_price, blended_price, context_window, "
+        "max_output_tokens, release_date, knowledge_cutoff, lifecycle, open_weights, "
+        "capability:<name> or benchmark:<slug>."
+    )
+    label = serializers.CharField(help_text="The row's heading on the page.")
+    better = serializers.ChoiceField(
+        choices=("lower", "higher", "newer", "yes"),
+        allow_null=True,
+        help_text="What makes a value best; null for a row that is not ranked "
+        "(lifecycle).",
+    )
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text="By model slug: prices as decimal strings, token counts as "
+        "integers, dates as 'YYYY-MM' or 'YYYY-MM-DD', lifecycle as text, flags as "
+        "booleans, scores as numbers; null when unknown.",
+    )
+    best = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The slugs whose value is best (ties all listed); empty when "
+        "fewer than two values are known or all known values are equal.",
+    )
+    unit = serializers.CharField(required=False, help_text="Benchmark rows only.")
+
+
+class ContainedPairSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+    api_url = serializers.URLField()
+
+
+class ModelTableSerializer(serializers.Serializer):
+    """Three or four models in one table (docs/api.md, "Three or four models")."""
+
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+    api_url = serializers.URLField()
+    models = PairModelSerializer(many=True)
+    blend_input_weight = serializers.FloatField()
+    rows = TableRowSerializer(many=True)
+    pairs = ContainedPairSerializer(many=True)
+    updated_at = serializers.DateTimeField(allow_null=True)

@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -25,25 +26,35 @@ from api.base import (
 from api.catalog.serializers import absolute_url
 from api.comparisons.serializers import (
     CuratedComparisonSerializer,
+    ModelTableSerializer,
     PairSerializer,
     pair_links,
 )
 from catalog.models import Comparison, LLMModel
-from comparisons import services
+from comparisons import derivation, services
 
 PAIR_NOT_FOUND_MESSAGE = (
     "No such pair: use /api/v1/comparisons/<a>-vs-<b>/ with the slugs of two "
     "different published models."
 )
 
+MODELS_NOT_FOUND_MESSAGE = (
+    "No such comparison: use /api/v1/comparisons/<a>-vs-<b>-vs-<c>/ (or with a "
+    "fourth slug) with the slugs of three or four different published models."
+)
+
 PAIR_PARAMETER = OpenApiParameter(
     "pair",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
-    description="Two model slugs joined by '-vs-', in code-point order "
-    "(the other order answers 301 to this one).",
+    description="Two, three or four model slugs joined by '-vs-', in code-point "
+    "order (another order answers 301 to this one).",
     examples=[
-        OpenApiExample("gpt-4-1-mini-vs-grok-4-20", value="gpt-4-1-mini-vs-grok-4-20")
+        OpenApiExample("gpt-4-1-mini-vs-grok-4-20", value="gpt-4-1-mini-vs-grok-4-20"),
+        OpenApiExample(
+            "Three models",
+            value="claude-sonnet-4-5-vs-gpt-4-1-mini-vs-grok-4-20",
+        ),
     ],
 )
 
@@ -63,6 +74,27 @@ def pair_data(request, comparison) -> dict:
     return {"slug": data.pop("slug"), **pair_links(request, comparison.slug), **data}
 
 
+def table_data(request, table) -> dict:
+    """The table's dict with the pages' and the API's addresses added."""
+    data = table.as_dict()
+    for model in data["models"]:
+        model["url"] = absolute_url(
+            request, reverse("catalog:model-detail", args=[model["slug"]])
+        )
+        model["api_url"] = absolute_url(
+            request, reverse("api:model-detail", args=[model["slug"]])
+        )
+    for pair in data["pairs"]:
+        pair.update(pair_links(request, pair["slug"]))
+    links = {
+        "url": absolute_url(request, reverse("comparisons:models", args=[table.slug])),
+        "api_url": absolute_url(
+            request, reverse("api:comparison-detail", args=[table.slug])
+        ),
+    }
+    return {"slug": data.pop("slug"), "title": data.pop("title"), **links, **data}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Curated comparisons",
@@ -75,12 +107,17 @@ def pair_data(request, comparison) -> dict:
         },
     ),
     retrieve=extend_schema(
-        summary="Any pair of published models, as data",
-        description="The pair page's content: the same facts, verdict, FAQ and "
-        "numbers the page shows.",
+        summary="Any two, three or four published models, as data",
+        description="For two models, the pair page's content: the same facts, "
+        "verdict, FAQ and numbers the page shows. For three or four, the table "
+        "their page shows, row by row, with the best values of each row.",
         parameters=[PAIR_PARAMETER],
         responses={
-            200: PairSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="ComparisonAnswer",
+                serializers=[PairSerializer, ModelTableSerializer],
+                resource_type_field_name=None,
+            ),
             301: OpenApiResponse(
                 description="The pair in the other order: see Location."
             ),
@@ -105,6 +142,8 @@ class ComparisonViewSet(PartnerReadOnlyViewSet):
 
     def build_detail(self, request, **kwargs):
         pair = kwargs["pair"]
+        if len(derivation.models_parse(pair)) > 2:
+            return self.build_table(request, pair)
         found = services.published_pair(pair)
         if found is None:
             raise exceptions.NotFound(PAIR_NOT_FOUND_MESSAGE)
@@ -117,3 +156,16 @@ class ComparisonViewSet(PartnerReadOnlyViewSet):
         comparison = services.comparison_build(model_a=model_a, model_b=model_b)
         self.note_modified(comparison.updated_at)
         return Response(pair_data(request, comparison))
+
+    def build_table(self, request, text: str):
+        refs = services.published_models(text)
+        if refs is None:
+            raise exceptions.NotFound(MODELS_NOT_FOUND_MESSAGE)
+        canonical = derivation.models_slug([ref.slug for ref in refs])
+        if text != canonical:
+            return HttpResponsePermanentRedirect(
+                reverse("api:comparison-detail", args=[canonical])
+            )
+        table = services.model_table_build(models=refs)
+        self.note_modified(table.updated_at)
+        return Response(table_data(request, table))

@@ -32,6 +32,8 @@ Modules
   prose       advantages, verdict, "choose", deep dive, intro and description
   faq         the generated questions and answers
   pair        comparison_derive: one pair whole, with freshness, sources and indexing
+  table       model_table_derive: three or four models in one table, best values marked
+  frontier    price_frontier: the models nobody beats on both price and score
   formatting  numbers, money, tokens and dates as readers see them
 
 The names imported here are the package's surface for the rest of the project.
@@ -53,6 +55,10 @@ from comparisons.derivation.facts import (
     ReviewFacts,
     ScoreFacts,
     TierFacts,
+)
+from comparisons.derivation.frontier import (
+    QualityPoint,
+    price_frontier,
 )
 from comparisons.derivation.pair import (
     comparison_derive,
@@ -78,10 +84,23 @@ from comparisons.derivation.results import (
     Source,
     SpecRow,
 )
+from comparisons.derivation.table import (
+    MAX_MODELS,
+    MIN_MODELS,
+    ModelTable,
+    TableRow,
+    lifecycle_on,
+    model_table_derive,
+    models_parse,
+    models_slug,
+    models_title,
+)
 
 __all__ = [
     "CAPABILITY_KEYS",
     "CAPABILITY_LABELS",
+    "MAX_MODELS",
+    "MIN_MODELS",
     "PRICE_KINDS",
     "RETIRED",
     "Advantage",
@@ -92,23 +111,32 @@ __all__ = [
     "FAQEntry",
     "LargestGap",
     "ModelFacts",
+    "ModelTable",
     "OfferingFacts",
     "PriceClaim",
     "PriceRow",
+    "QualityPoint",
     "RelatedPair",
     "ReviewFacts",
     "ScoreFacts",
     "Side",
     "Source",
     "SpecRow",
+    "TableRow",
     "TierFacts",
     "blend_text",
     "blended_price",
     "comparison_derive",
+    "lifecycle_on",
     "model_price_rows",
     "model_specs",
+    "model_table_derive",
+    "models_parse",
+    "models_slug",
+    "models_title",
     "pair_slug",
     "pair_title",
+    "price_frontier",
     "provider_names",
     "reference_offering",
 ]

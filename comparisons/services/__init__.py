@@ -5,6 +5,7 @@ Modules
   related     the related-pairs index and the pairs "continue comparing" links to
   lookup      the pair an address names ("<a>-vs-<b>")
   comparison  comparison_build: one pair derived from the catalog
+  table       model_table_build: three or four models in one table
 
 The names imported here are the package's surface for the rest of the project.
 """
@@ -20,6 +21,8 @@ from comparisons.services.lookup import (
     PAIR_SEPARATOR,
     pair_parse,
     pair_slug,
+    published_model,
+    published_models,
     published_pair,
 )
 from comparisons.services.related import (
@@ -27,6 +30,7 @@ from comparisons.services.related import (
     blended_expression,
     related_pairs,
 )
+from comparisons.services.table import facts_of, model_table_build
 
 __all__ = [
     "PAIR_SEPARATOR",
@@ -36,9 +40,13 @@ __all__ = [
     "blended_expression",
     "comparison_build",
     "curated_facts",
+    "facts_of",
     "model_facts",
+    "model_table_build",
     "pair_parse",
     "pair_slug",
+    "published_model",
+    "published_models",
     "published_pair",
     "related_pairs",
 ]

@@ -48,3 +48,35 @@ def published_pair(pair: str) -> tuple[ModelRef, ModelRef] | None:
         ):
             return entry_a.ref(), entry_b.ref()
     return None
+
+
+def published_models(text: str) -> list[ModelRef] | None:
+    """The published models a "<a>-vs-<b>-vs-<c>[-vs-<d>]" string names, in its order.
+
+    None when it names fewer than three or more than four, a slug twice, or any
+    slug that is not a published model's. Read from the catalog version's index,
+    like published_pair, so an address costs no query.
+    """
+    slugs = derivation.models_parse(text)
+    if not derivation.MIN_MODELS <= len(slugs) <= derivation.MAX_MODELS:
+        return None
+    if len(set(slugs)) != len(slugs):
+        return None
+    index = related_index(catalog_version(), blend_input_weight())
+    now = timezone.now()
+    refs = []
+    for slug in slugs:
+        entry = index.by_slug.get(slug)
+        if entry is None or not entry.is_published(now):
+            return None
+        refs.append(entry.ref())
+    return refs
+
+
+def published_model(slug: str) -> ModelRef | None:
+    """The published model of this slug from the catalog version's index, or None."""
+    index = related_index(catalog_version(), blend_input_weight())
+    entry = index.by_slug.get(slug)
+    if entry is None or not entry.is_published(timezone.now()):
+        return None
+    return entry.ref()
