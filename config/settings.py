@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Trigram and full-text lookups for search (catalog/search.py); harmless on SQLite.
+    "django.contrib.postgres",
     "rest_framework",
     "simple_history",
     "rest_framework_api_key",

@@ -1,0 +1,192 @@
+"""Search ranks the catalog's models, vendors, providers and benchmarks, best first.
+
+The relevance table runs on whichever database the suite runs on; CI runs it on
+PostgreSQL (full-text search and pg_trgm) and locally it runs on SQLite (the
+fallback), and both must put the same result first.
+"""
+
+import pytest
+from django.db import connection
+
+from catalog.models import LLMModel
+from catalog.search import normalise, search, similarity
+from tests.factories import (
+    BenchmarkFactory,
+    LLMModelFactory,
+    OfferingFactory,
+    ProviderFactory,
+    VendorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# One query per kind: vendors, providers, benchmarks, models.
+SEARCH_QUERIES = 4
+
+
+@pytest.fixture
+def catalog(db):
+    openai = VendorFactory(slug="openai", name="OpenAI")
+    anthropic = VendorFactory(slug="anthropic", name="Anthropic")
+    google = VendorFactory(slug="google", name="Google")
+    meta = VendorFactory(slug="meta", name="Meta")
+    alibaba = VendorFactory(slug="alibaba", name="Alibaba Cloud")
+    mistral = VendorFactory(slug="mistral", name="Mistral AI")
+    openrouter = ProviderFactory(slug="openrouter", name="OpenRouter")
+    ProviderFactory(slug="together", name="Together AI")
+    BenchmarkFactory(slug="swe-bench-verified", name="SWE-bench Verified")
+    BenchmarkFactory(slug="gpqa-diamond", name="GPQA Diamond")
+    models = {}
+    for slug, name, vendor in (
+        ("gpt-4-1", "GPT-4.1", openai),
+        ("gpt-4-1-mini", "GPT-4.1 Mini", openai),
+        ("gpt-4-1-nano", "GPT-4.1 Nano", openai),
+        ("gpt-4o", "GPT-4o", openai),
+        ("o3-mini", "o3-mini", openai),
+        ("claude-sonnet-4", "Claude Sonnet 4", anthropic),
+        ("claude-3-5-haiku", "Claude 3.5 Haiku", anthropic),
+        ("gemini-2-5-flash", "Gemini 2.5 Flash", google),
+        ("gemini-2-5-pro", "Gemini 2.5 Pro", google),
+        ("llama-3-1-405b", "Llama 3.1 405B Instruct", meta),
+        ("qwen3-max", "Qwen3 Max (通义千问)", alibaba),
+        ("mistral-medium-3", "Mistral Médium 3", mistral),
+    ):
+        models[slug] = LLMModelFactory(slug=slug, name=name, vendor=vendor)
+    OfferingFactory(
+        model=models["llama-3-1-405b"],
+        provider=openrouter,
+        provider_model_id="meta-llama/llama-3.1-405b-instruct",
+    )
+    LLMModelFactory(
+        slug="gpt-5-secret",
+        name="GPT-5 Secret",
+        vendor=openai,
+        status=LLMModel.Status.DRAFT,
+    )
+    return models
+
+
+# What a reader types -> (kind, slug) of the first result.
+RELEVANCE = [
+    # exact names, whatever the case and punctuation
+    ("GPT-4.1 Mini", ("model", "gpt-4-1-mini")),
+    ("gpt 4.1 mini", ("model", "gpt-4-1-mini")),
+    ("gpt-4.1-mini!!!", ("model", "gpt-4-1-mini")),
+    ("  CLAUDE   sonnet 4 ", ("model", "claude-sonnet-4")),
+    ("gpt-4.1", ("model", "gpt-4-1")),
+    ("o3 mini", ("model", "o3-mini")),
+    # slugs and providers' model ids
+    ("gemini-2-5-pro", ("model", "gemini-2-5-pro")),
+    ("meta-llama/llama-3.1-405b-instruct", ("model", "llama-3-1-405b")),
+    # prefixes
+    ("gemini 2.5 fl", ("model", "gemini-2-5-flash")),
+    ("claude son", ("model", "claude-sonnet-4")),
+    # words in any order, the vendor's name among them
+    ("4.1 nano", ("model", "gpt-4-1-nano")),
+    ("anthropic haiku", ("model", "claude-3-5-haiku")),
+    ("flash gemini", ("model", "gemini-2-5-flash")),
+    # close spellings
+    ("gtp 4.1 mini", ("model", "gpt-4-1-mini")),
+    ("calude sonet 4", ("model", "claude-sonnet-4")),
+    ("lama 3.1 405b", ("model", "llama-3-1-405b")),
+    # Unicode: full-width forms, accents, other scripts
+    ("ＧＰＴ－４．１ ｍｉｎｉ", ("model", "gpt-4-1-mini")),
+    ("通义千问", ("model", "qwen3-max")),
+    ("MISTRAL MÉDIUM", ("model", "mistral-medium-3")),
+    # vendors, providers, benchmarks
+    ("openai", ("vendor", "openai")),
+    ("Open Router", ("provider", "openrouter")),
+    ("together", ("provider", "together")),
+    ("swe bench", ("benchmark", "swe-bench-verified")),
+    ("GPQA", ("benchmark", "gpqa-diamond")),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), RELEVANCE)
+def test_first_result_is_the_best_match(catalog, query, expected):
+    results = search(query, limit=5)
+    first = (results[0].kind, results[0].slug) if results else None
+    assert first == expected, [(r.kind, r.slug, r.tier) for r in results]
+
+
+def test_drafts_are_never_found(catalog):
+    assert "gpt-5-secret" not in {r.slug for r in search("GPT-5 Secret", limit=20)}
+
+
+def test_exact_match_outranks_longer_names_sharing_its_words(catalog):
+    slugs = [result.slug for result in search("GPT-4.1", limit=10)]
+    assert slugs[0] == "gpt-4-1"
+    assert {"gpt-4-1-mini", "gpt-4-1-nano"} <= set(slugs[1:])
+
+
+def test_vendor_name_finds_its_models_after_the_vendor(catalog):
+    results = search("anthropic", limit=10)
+    assert (results[0].kind, results[0].slug) == ("vendor", "anthropic")
+    assert {r.slug for r in results if r.kind == "model"} == {
+        "claude-sonnet-4",
+        "claude-3-5-haiku",
+    }
+
+
+def test_unrelated_query_finds_nothing(catalog):
+    assert search("zzqx wobble", limit=10) == []
+
+
+def test_results_link_to_their_pages(catalog):
+    result = search("gpt 4.1 mini", limit=1)[0]
+    assert result.url == "/models/gpt-4-1-mini/"
+    assert result.detail == "OpenAI"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!! ---", "\x00"])
+def test_query_without_words_costs_no_query(catalog, query, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert search(query, limit=10) == []
+
+
+@pytest.mark.parametrize("query", ["gpt", "gtp 4.1 mini", "anthropic haiku", "x" * 500])
+def test_search_costs_a_fixed_number_of_queries(
+    catalog, query, django_assert_num_queries
+):
+    with django_assert_num_queries(SEARCH_QUERIES):
+        search(query, limit=10)
+
+
+def test_limit_caps_results(catalog):
+    assert len(search("gpt", limit=2)) == 2
+
+
+def test_normalise_folds_case_width_and_punctuation():
+    assert normalise("ＧＰＴ-4.1_Mini (Preview)") == "gpt 4 1 mini preview"
+    assert normalise("Straße") == "strasse"
+
+
+def test_similarity_matches_pg_trgm_on_a_transposition():
+    # pg_trgm gives similarity('gtp 4.1 mini', 'GPT-4.1 Mini') = 0.625.
+    assert similarity("gtp 4 1 mini", "gpt 4 1 mini") == pytest.approx(0.625)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the search indexes exist on PostgreSQL only; SQLite reads every row",
+)
+def test_postgresql_finds_models_through_the_search_indexes(catalog):
+    from django.db.models import Q
+
+    from catalog import search as search_module
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        queryset = (
+            LLMModel.objects.alias(
+                document=search_module._document(search_module.MODEL_DOCUMENT_SQL)
+            )
+            .filter(
+                Q(document=search_module._tsquery(["gpt", "mini"], " & "))
+                | Q(name__trigram_similar="gtp mini")
+            )
+            .values("pk")
+        )
+        plan = queryset.explain()
+    assert "catalog_model_search_document" in plan
+    assert "catalog_model_name_trigram" in plan
