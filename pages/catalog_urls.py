@@ -8,12 +8,18 @@ catalog:model-detail and its siblings.
 from django.urls import path
 
 from pages import catalog_views as catalog_pages
+from pages import search_views
 from pages.feeds import CatalogChangesFeed
 
 app_name = "catalog"
 
 urlpatterns = [
+    path("search/", search_views.search_page, name="search"),
+    path("search/suggest.json", search_views.search_suggest, name="search-suggest"),
     path("models/", catalog_pages.model_list, name="model-list"),
+    path("vendors/", search_views.vendor_list, name="vendor-list"),
+    path("providers/", search_views.provider_list, name="provider-list"),
+    path("benchmarks/", search_views.benchmark_list, name="benchmark-list"),
     path("models/<slug:slug>/", catalog_pages.model_detail, name="model-detail"),
     path("vendors/<slug:slug>/", catalog_pages.vendor_detail, name="vendor-detail"),
     path(

@@ -66,12 +66,19 @@ def latest_model_change():
 
 
 class StaticSitemap(SiteUrlSitemap):
-    """Home, the compare index and the models list: they change with any model."""
+    """Home, the compare index and the index pages: they change with any model."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["comparisons:home", "comparisons:index", "catalog:model-list"]
+        return [
+            "comparisons:home",
+            "comparisons:index",
+            "catalog:model-list",
+            "catalog:vendor-list",
+            "catalog:provider-list",
+            "catalog:benchmark-list",
+        ]
 
     def location(self, item):
         return reverse(item)
