@@ -103,8 +103,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so cached pages get their CSP nonce too (core/security.py).
+    # Outermost, so pages from the page cache get these headers too.
     "core.security.SecurityHeadersMiddleware",
+    # What a shared cache in front may keep: outside the page cache, so its
+    # answers (200s and 304s) are checked too (core/shared_cache.py).
+    "core.shared_cache.SharedCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages from this process's memory, keyed on the catalog version, before
@@ -134,8 +137,6 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "config.jinja2.environment",
-            # The backend adds `request` itself.
-            "context_processors": ["core.security.csp_nonce"],
         },
     },
     # The admin, DRF and the API docs: Django's template language, from the apps.
@@ -148,7 +149,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.security.csp_nonce",
             ],
         },
     },
@@ -226,6 +226,20 @@ else:
             "TIMEOUT": None,
         },
     }
+
+# --- The shared cache in front (nginx, a CDN) ----------------------------------------
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Cache-Control
+# Anonymous reader answers say a shared cache may keep them this many seconds
+# (s-maxage), browsers max-age, and either may show a stale one this long while
+# it revalidates in the background. Short on purpose: an edit reaches readers
+# through the cache within VERSUS_PAGE_SHARED_MAX_AGE seconds plus one render,
+# and revalidation is a cheap 304 against the page's ETag (core/shared_cache.py,
+# docs/deployment.md).
+VERSUS_PAGE_MAX_AGE = int(os.environ.get("VERSUS_PAGE_MAX_AGE", "1"))
+VERSUS_PAGE_SHARED_MAX_AGE = int(os.environ.get("VERSUS_PAGE_SHARED_MAX_AGE", "1"))
+VERSUS_PAGE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("VERSUS_PAGE_STALE_WHILE_REVALIDATE", "10")
+)
 
 # Admin URL fields assume https:// when an editor leaves the scheme out
 # (Django 6.0's default; opting in now also silences its warning).

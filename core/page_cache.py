@@ -16,14 +16,13 @@ only 200 answers that set no cookie and hold no CSRF token.
 """
 
 import threading
-import time
 from collections import OrderedDict
 from hashlib import md5
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import parse_http_date_safe
 
 from catalog.cache import is_shared_version, version_pinned
 from core.view_cache import page_origin
@@ -31,7 +30,7 @@ from core.view_cache import page_origin
 VIEW_MARKER = "cached_page"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 # Headers added per request by the middleware around this one, or per client.
-PER_REQUEST_HEADERS = {"set-cookie", "date", "content-security-policy"}
+PER_REQUEST_HEADERS = {"set-cookie", "date"}
 
 
 class LocalPageCache:
@@ -141,12 +140,16 @@ class PageCacheMiddleware:
                 # ConditionalGetMiddleware (inside this one) has usually set it.
                 etag = md5(content, usedforsecurity=False).hexdigest()
                 response["ETag"] = f'"{etag}"'
-            response.headers.setdefault("Last-Modified", http_date(time.time()))
+            # No Last-Modified of our own: the time a process rendered a page
+            # differs from server to server, while the ETag (a hash of the
+            # body) is the same on all of them, which is what a shared cache
+            # in front revalidates with.
+            last_modified = response.get("Last-Modified")
             entry = (
                 content,
                 _stored_headers(response),
                 response["ETag"],
-                parse_http_date_safe(response["Last-Modified"]),
+                parse_http_date_safe(last_modified) if last_modified else None,
             )
             local_pages.put(version, path, entry)
         return response

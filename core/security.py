@@ -1,8 +1,8 @@
 """Protections that wrap every request: headers, database outages, sign-in guessing.
 
 - ``SecurityHeadersMiddleware`` sends a Content-Security-Policy without
-  'unsafe-inline' (inline scripts need the request's nonce), a
-  Permissions-Policy, and the cross-origin isolation headers.
+  'unsafe-inline' and without per-response nonces (pages are shared by
+  caches), a Permissions-Policy, and the cross-origin isolation headers.
 - ``DatabaseUnavailableMiddleware`` (and ``server_error``, the backstop for
   failures outside views) turns a lost database into a clear 503 with
   Retry-After, HTML for readers and JSON under /api/, never a stack trace.
@@ -16,7 +16,6 @@ See docs/security.md.
 import hashlib
 import json
 import logging
-import secrets
 import sys
 
 from django.conf import settings
@@ -35,13 +34,6 @@ logger = logging.getLogger(__name__)
 # --- Content-Security-Policy ----------------------------------------------------
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
 
-# Templates write {{ csp_nonce }}; the context processor gives them this marker
-# and the middleware swaps it for the request's nonce on the way out. A page
-# kept in the cache therefore holds the marker, never a stale nonce, and each
-# reader still gets a fresh one.
-NONCE_MARKER = "csp-nonce-7f3c9d1e"
-_NONCE_MARKER_BYTES = NONCE_MARKER.encode()
-
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -57,11 +49,18 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-def content_security_policy(nonce: str) -> str:
-    directives = {
+# One policy for every answer, with no nonce: a page a shared cache keeps is
+# handed to every reader, so nothing in it may be per response. Pages load
+# their scripts and styles from our own files; the only inline <script>s are
+# JSON-LD data blocks, which browsers never run, so CSP does not apply to them.
+# Should inline code ever be needed, list its hash ('sha256-…') here rather
+# than allowing 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = "; ".join(
+    f"{name} {value}"
+    for name, value in {
         "default-src": "'self'",
-        "script-src": f"'self' 'nonce-{nonce}'",
-        "style-src": f"'self' 'nonce-{nonce}'",
+        "script-src": "'self'",
+        "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self'",
         "connect-src": "'self'",
@@ -69,48 +68,26 @@ def content_security_policy(nonce: str) -> str:
         "base-uri": "'self'",
         "frame-ancestors": "'none'",
         "form-action": "'self'",
-    }
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
-
-
-def csp_nonce(request: HttpRequest) -> dict[str, str]:
-    """Context processor: {{ csp_nonce }} for <script nonce="…"> and <style nonce="…">."""
-    return {"csp_nonce": NONCE_MARKER}
+    }.items()
+)
 
 
 class SecurityHeadersMiddleware:
-    """Set CSP (with a per-request nonce), Permissions-Policy and COOP/CORP."""
+    """Set CSP, Permissions-Policy and COOP/CORP on every answer."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        nonce = secrets.token_urlsafe(18)
-        request.csp_nonce = nonce
         response = self.get_response(request)
         if response.status_code == 304:
-            # The browser keeps the page it has, nonce and all, and takes the
-            # 304's headers over its stored ones: a fresh nonce here would block
-            # that page's own scripts and styles.
+            # The browser keeps the headers it stored with the page.
             return response
-        self._insert_nonce(response, nonce)
-        response.setdefault("Content-Security-Policy", content_security_policy(nonce))
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
-
-    @staticmethod
-    def _insert_nonce(response: HttpResponse, nonce: str) -> None:
-        if getattr(response, "streaming", False):
-            return
-        if not response.get("Content-Type", "").startswith("text/html"):
-            return
-        content = response.content
-        if _NONCE_MARKER_BYTES in content:
-            response.content = content.replace(_NONCE_MARKER_BYTES, nonce.encode())
-            if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))
 
 
 # --- Database outages -----------------------------------------------------------

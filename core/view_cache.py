@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from catalog.cache import catalog_version, is_shared_version
+from core.shared_cache import has_session, mark_public
 
 # Headers a cached page must carry again when it is served from the cache.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
@@ -60,6 +61,11 @@ def page_cache_key(request: HttpRequest, version: str) -> str:
 
 
 def _is_staff(request: HttpRequest) -> bool:
+    # Only a request with a session can be staff. Asking the others would read
+    # their (empty) session and add "Vary: Cookie" to a page that is the same
+    # for every one of them.
+    if not has_session(request):
+        return False
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
@@ -127,6 +133,7 @@ def cached_page(
     crawler's junk) can neither change the page nor add an entry to the cache.
     Without SITE_URL the key holds the request's origin as well (page_origin).
     Staff requests (previews, admin links) and error pages are never cached.
+    Anonymous answers say a shared cache may keep them (core/shared_cache.py).
     core.page_cache.PageCacheMiddleware keeps the pages of marked views in
     each process's memory; the shared cache (Redis) is the level below it, for
     the other processes and servers.
@@ -156,14 +163,14 @@ def cached_page(
         version = catalog_version()
         if not is_shared_version(version):
             # The cache is unreachable: render, keep nothing (catalog/cache.py).
-            return view(request, *args, **kwargs)
+            return mark_public(request, view(request, *args, **kwargs))
         key = page_cache_key(request, version)
         shared = not long_tail or rendered_once.seen_before(version, key)
         if shared:
             stored = cache.get(key)
             if stored is not None:
                 content, headers = stored
-                return HttpResponse(content, headers=headers)
+                return mark_public(request, HttpResponse(content, headers=headers))
         response = view(request, *args, **kwargs)
         if shared and _is_cacheable(response):
             if not getattr(response, "is_rendered", True):
@@ -172,7 +179,7 @@ def cached_page(
                 name: response[name] for name in KEPT_HEADERS if name in response
             }
             cache.set(key, (response.content, headers))
-        return response
+        return mark_public(request, response)
 
     # core.page_cache.PageCacheMiddleware keeps marked views in process memory too.
     wrapper.cached_page = True

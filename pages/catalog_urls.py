@@ -7,6 +7,7 @@ catalog:model-detail and its siblings.
 
 from django.urls import path
 
+from core.shared_cache import shareable
 from pages import catalog_views as catalog_pages
 from pages import search_views
 from pages.feeds import CatalogChangesFeed
@@ -32,5 +33,7 @@ urlpatterns = [
         catalog_pages.benchmark_detail,
         name="benchmark-detail",
     ),
-    path("feeds/changes.atom", CatalogChangesFeed(), name="changes-feed"),
+    # Not in the page cache (reading it announces drafts whose time has come),
+    # but a shared cache in front may keep it for a second like any page.
+    path("feeds/changes.atom", shareable(CatalogChangesFeed()), name="changes-feed"),
 ]
