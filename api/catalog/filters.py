@@ -7,12 +7,20 @@ parameter accepts, and so the OpenAPI schema lists exactly these parameters.
 import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from api.policies import BadParameter, single_value
-from catalog.models import CAPABILITIES, MAX_TOKENS, Offering, Provider, Vendor
+from catalog.models import (
+    CAPABILITIES,
+    MAX_TOKENS,
+    Offering,
+    Provider,
+    Vendor,
+)
+from comparisons import services
 
 BOOLEAN_MESSAGE = "{name} must be true or false (got {value!r})."
 SLUG_MESSAGE = "{name} must be a {kind} slug such as {example!r} (got {value!r})."
@@ -43,6 +51,16 @@ ORDERINGS = {
     "context_window": ("context_order", "slug"),
     "updated_at": ("changed_at", "slug"),
 }
+# A model's "from" prices: the lowest among its available offerings (for the
+# blended price, among those with both prices). Unknown prices sort last in
+# either direction, so each direction sorts on its own column: one above every
+# price going up, one below every price going down (the cursor needs no NULLs).
+PRICE_ORDERINGS = ("blended_price", "input_price", "output_price")
+UNKNOWN_PRICE_UP = Decimal("1000000")
+UNKNOWN_PRICE_DOWN = Decimal("-1")
+ORDERINGS.update(
+    {key: (f"{key}_up", "slug") for key in PRICE_ORDERINGS},
+)
 ORDERING_CHOICES = tuple(name for key in ORDERINGS for name in (key, f"-{key}"))
 DEFAULT_ORDERING = "slug"
 
@@ -110,10 +128,43 @@ def model_ordering(request) -> tuple[str, ...]:
         raise BadParameter(
             ORDERING_MESSAGE.format(choices=", ".join(ORDERING_CHOICES), value=value)
         )
-    fields = ORDERINGS[value.lstrip("-")]
+    key = value.lstrip("-")
+    if value.startswith("-") and key in PRICE_ORDERINGS:
+        return (f"-{key}_down", "-slug")
+    fields = ORDERINGS[key]
     if value.startswith("-"):
         return tuple(f"-{field}" for field in fields)
     return fields
+
+
+def _from_price(key: str) -> Subquery:
+    offerings = Offering.objects.available().filter(model=OuterRef("pk"))
+    if key == "blended_price":
+        offerings = offerings.filter(
+            input_price__isnull=False, output_price__isnull=False
+        ).annotate(
+            blended_price=services.blended_expression(services.blend_input_weight())
+        )
+    else:
+        offerings = offerings.filter(**{f"{key}__isnull": False})
+    return Subquery(offerings.order_by(key).values(key)[:1])
+
+
+def with_ordering_values(queryset: QuerySet, request) -> QuerySet:
+    """Add the column a price ordering sorts on (model_ordering names it)."""
+    value = single_value(request, "ordering") or DEFAULT_ORDERING
+    key = value.lstrip("-")
+    if key not in PRICE_ORDERINGS:
+        return queryset
+    if value.startswith("-"):
+        unknown, column = UNKNOWN_PRICE_DOWN, f"{key}_down"
+    else:
+        unknown, column = UNKNOWN_PRICE_UP, f"{key}_up"
+    # A float, not a decimal: the cursor compares its position with this column,
+    # and SQLite compares a computed decimal with the position as text.
+    return queryset.annotate(
+        **{column: Cast(Coalesce(_from_price(key), Value(unknown)), FloatField())}
+    )
 
 
 def model_filter(queryset: QuerySet, request) -> QuerySet:
@@ -236,6 +287,10 @@ MODEL_FILTER_PARAMETERS = [
         "ordering",
         OpenApiTypes.STR,
         enum=list(ORDERING_CHOICES),
-        description="Sort key; a leading '-' reverses it. Default: slug.",
+        description="Sort key; a leading '-' reverses it. Default: slug. "
+        "blended_price, input_price and output_price sort on the model's lowest "
+        "price among its available offerings (blended: the input and output "
+        "prices weighted as the site blends them, among offerings with both); "
+        "models without a known price come last in either direction.",
     ),
 ]

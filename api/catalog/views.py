@@ -282,7 +282,8 @@ class LLMModelViewSet(CatalogViewSet):
         queryset = super().filter_queryset(queryset)
         if self.action != "list":
             return queryset
-        return filters.model_filter(queryset, self.request)
+        queryset = filters.model_filter(queryset, self.request)
+        return filters.with_ordering_values(queryset, self.request)
 
 
 def catalog_last_modified():

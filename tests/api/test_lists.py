@@ -163,7 +163,7 @@ BAD_PARAMETERS = [
     ),
     (
         "ordering=price",
-        "ordering must be one of slug, -slug, name, -name, release_date, -release_date, context_window, -context_window, updated_at, -updated_at (got 'price').",
+        "ordering must be one of slug, -slug, name, -name, release_date, -release_date, context_window, -context_window, updated_at, -updated_at, blended_price, -blended_price, input_price, -input_price, output_price, -output_price (got 'price').",
     ),
     (
         "updated_since=yesterday",
