@@ -88,7 +88,7 @@ BENCHMARK = {
 MODEL = {
     "slug": Field(v.text, "value"),
     "name": Field(v.text, "value"),
-    "vendor": Field(v.text, "value", ref=True),
+    "vendor": Field(v.reference, "value", ref=True),
     "status": Field(
         v.choice(tuple(catalog.LLMModel.Status.values)),
         default=catalog.LLMModel.Status.PUBLISHED,
@@ -115,7 +115,7 @@ MODEL = {
 }
 MODEL_NESTED = ("modalities", "capabilities", "offerings", "scores", "reviews")
 OFFERING = {
-    "provider": Field(v.text, "value", ref=True),
+    "provider": Field(v.reference, "value", ref=True),
     "provider_model_id": _blank(),
     "input_price": Field(v.price, "key"),
     "output_price": Field(v.price, "key"),
@@ -140,7 +140,7 @@ PRICE_POINT = {
     "recorded_at": Field(v.moment, model_field="created_at", keep_when_absent=True),
 }
 SCORE = {
-    "benchmark": Field(v.text, "value", ref=True),
+    "benchmark": Field(v.reference, "value", ref=True),
     "value": Field(v.score_value, "value"),
     "verified": Field(v.boolean, default=False, model_field="is_verified"),
     "source_url": _blank(),

@@ -49,6 +49,14 @@ def text(value: object) -> str:
     return value
 
 
+def reference(value: object) -> str:
+    """The slug of another object; an empty string names nothing."""
+    value = text(value)
+    if not value.strip():
+        raise Invalid("must name a slug, not an empty string")
+    return value
+
+
 def boolean(value: object) -> bool:
     if not isinstance(value, bool):
         raise Invalid(f"must be true or false, not {_type_name(value)}")

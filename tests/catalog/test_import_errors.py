@@ -336,6 +336,22 @@ CASES = [
         "comparisons[0].models: must name two different models",
     ),
     (
+        # An empty benchmark reference used to pass the checks and crash the writer.
+        "score-with-empty-benchmark",
+        broken(lambda d: _set(model(d)["scores"][0], "benchmark", "")),
+        "models[0].scores[0].benchmark: must name a slug, not an empty string",
+    ),
+    (
+        "offering-with-empty-provider",
+        broken(lambda d: _set(offering(d), "provider", "")),
+        "models[0].offerings[0].provider: must name a slug, not an empty string",
+    ),
+    (
+        "model-with-empty-vendor",
+        broken(lambda d: _set(model(d), "vendor", "")),
+        "models[0].vendor: must name a slug, not an empty string",
+    ),
+    (
         "list-where-object",
         broken(lambda d: d["models"].append(["gpt-5"])),
         "models[2]: must be an object, not a list",
