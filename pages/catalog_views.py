@@ -28,7 +28,7 @@ from catalog.models import (
     Vendor,
 )
 from catalog.services import leaderboard_ranks
-from comparisons import services
+from comparisons import derivation, services
 from comparisons.derivation import ModelFacts, PriceRow
 from core.view_cache import cached_page
 from pages import presentation
@@ -362,12 +362,6 @@ class ProviderDetailView(PublicDetailMixin, DetailView):
         return context
 
 
-@dataclass(frozen=True)
-class LeaderboardRow:
-    rank: int
-    score: Score
-
-
 class BenchmarkDetailView(PublicDetailMixin, DetailView):
     model = Benchmark
     template_name = "catalog/benchmark_detail.html"
@@ -386,10 +380,20 @@ class BenchmarkDetailView(PublicDetailMixin, DetailView):
             .select_related("model__vendor", "benchmark")
             .order_by(order, "model__name")
         )
-        context["rows"] = [
-            LeaderboardRow(rank, score)
-            for rank, score in leaderboard_ranks(scores=scores)
-        ]
+        ranked = list(leaderboard_ranks(scores=scores))
+        rows, chart, summary = presentation.price_quality(
+            benchmark_name=benchmark.name,
+            unit=benchmark.unit,
+            higher_is_better=benchmark.higher_is_better,
+            ranked=ranked,
+            prices=services.from_blended_prices(
+                model_ids=[score.model_id for _, score in ranked]
+            ),
+        )
+        context["rows"] = rows
+        context["price_chart"] = chart
+        context["price_summary"] = summary
+        context["blend_text"] = derivation.blend_text(services.blend_input_weight())
         return context
 
 

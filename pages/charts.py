@@ -8,6 +8,7 @@ derived here.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -225,3 +226,187 @@ def step_line_chart(
     return mark_safe(
         _svg_open(chart_id, height, title, description) + "".join(body) + "</svg>"
     )
+
+
+# --- Price against quality ---------------------------------------------------------------
+
+SCATTER_WIDTH = 640
+SCATTER_HEIGHT = 380
+FREE_LANE = 56  # room left of the log axis for free (zero-priced) models
+
+
+@dataclass(frozen=True)
+class Dot:
+    label: str  # the model's name, printed next to frontier dots
+    price: Decimal  # blended "from" price; zero is drawn in the "Free" lane
+    score: Decimal
+    is_frontier: bool
+
+
+def _decade_ticks(low: Decimal, high: Decimal) -> list[int]:
+    """Powers of ten (as exponents) spanning low..high, at least one decade wide."""
+    first = math.floor(math.log10(low))
+    last = math.ceil(math.log10(high))
+    if last == first:
+        last += 1
+    return list(range(first, last + 1))
+
+
+def _tick_text(exponent: int) -> str:
+    value = Decimal(10) ** exponent
+    return f"${value:f}" if exponent < 0 else f"${int(value):,}"
+
+
+def price_quality_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    dots: list[Dot],
+    score_axis: str,
+    score_range: tuple[Decimal, Decimal],
+) -> SafeString | None:
+    """Blended price (log scale) across, score up; frontier dots filled and named.
+
+    Zero prices cannot sit on a log scale: they are drawn in a lane marked "Free"
+    left of the axis. Only known prices arrive here; the caller says how many
+    models are left out for want of one.
+    """
+    if not dots:
+        return None
+    left, right = 60, SCATTER_WIDTH - 120
+    top, bottom = 20, SCATTER_HEIGHT - 56
+    has_free = any(dot.price == 0 for dot in dots)
+    axis_left = left + (FREE_LANE if has_free else 0)
+    positive = [dot.price for dot in dots if dot.price > 0]
+    ticks = _decade_ticks(min(positive), max(positive)) if positive else [-1, 0]
+    low_log, high_log = ticks[0], ticks[-1]
+    score_low, score_high = score_range
+    if score_high <= score_low:
+        score_low, score_high = score_low - 1, score_high + 1
+
+    def x(price: Decimal) -> float:
+        if price == 0:
+            return left + FREE_LANE / 2
+        share = (math.log10(price) - low_log) / (high_log - low_log)
+        return round(axis_left + share * (right - axis_left), 1)
+
+    def y(score: Decimal) -> float:
+        share = float((score - score_low) / (score_high - score_low))
+        return round(bottom - share * (bottom - top), 1)
+
+    body = [
+        _html(
+            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            left,
+            bottom,
+            right,
+            bottom,
+            left,
+            top,
+            left,
+            bottom,
+        )
+    ]
+    for exponent in ticks:
+        tick_x = x(Decimal(10) ** exponent)
+        body.append(
+            _html(
+                '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="muted-text" x="{}" y="{}" text-anchor="middle">{}</text>',
+                tick_x,
+                top,
+                tick_x,
+                bottom,
+                tick_x,
+                bottom + 18,
+                _tick_text(exponent),
+            )
+        )
+    if has_free:
+        body.append(
+            _html(
+                '<line class="axis-break" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="muted-text" x="{}" y="{}" text-anchor="middle">Free</text>',
+                axis_left - 8,
+                top,
+                axis_left - 8,
+                bottom,
+                left + FREE_LANE / 2,
+                bottom + 18,
+            )
+        )
+    for value in (score_low, score_high):
+        body.append(
+            _html(
+                '<text class="muted-text" x="{}" y="{}" text-anchor="end">{}</text>',
+                left - 6,
+                y(value) + 5,
+                _number_text(value),
+            )
+        )
+    body.append(
+        _html(
+            '<text class="muted-text" x="{}" y="{}" text-anchor="middle">'
+            "Blended price per million tokens (log scale)</text>"
+            '<text class="muted-text" x="{}" y="{}" text-anchor="middle" '
+            'transform="rotate(-90 {} {})">{}</text>',
+            (left + right) / 2,
+            SCATTER_HEIGHT - 10,
+            16,
+            (top + bottom) / 2,
+            16,
+            (top + bottom) / 2,
+            score_axis,
+        )
+    )
+    frontier = sorted((d for d in dots if d.is_frontier), key=lambda d: d.price)
+    if len(frontier) > 1:
+        steps: list[str] = []
+        for index, dot in enumerate(frontier):
+            if index:
+                steps.append(f"{x(dot.price)},{y(frontier[index - 1].score)}")
+            steps.append(f"{x(dot.price)},{y(dot.score)}")
+        body.append(
+            _html('<polyline class="frontier-line" points="{}"/>', " ".join(steps))
+        )
+    for dot in sorted(dots, key=lambda d: d.is_frontier):
+        cx, cy = x(dot.price), y(dot.score)
+        if dot.is_frontier:
+            body.append(
+                _html(
+                    '<path class="dot-frontier" d="M{} {}l6 6l-6 6l-6 -6z"/>'
+                    '<text class="frontier-label" x="{}" y="{}">{}</text>',
+                    cx,
+                    cy - 6,
+                    cx + 9,
+                    cy + 4,
+                    dot.label,
+                )
+            )
+        else:
+            body.append(
+                _html('<circle class="dot-other" cx="{}" cy="{}" r="4"/>', cx, cy)
+            )
+    return mark_safe(
+        _html(
+            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+            'xmlns="http://www.w3.org/2000/svg">'
+            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+            SCATTER_WIDTH,
+            SCATTER_HEIGHT,
+            chart_id,
+            chart_id,
+            chart_id,
+            title,
+            chart_id,
+            description,
+        )
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"

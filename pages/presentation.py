@@ -30,7 +30,15 @@ from comparisons.derivation import (
     TableRow,
     formatting,
 )
-from pages.charts import Bar, BarGroup, Series, paired_bar_chart, step_line_chart
+from pages.charts import (
+    Bar,
+    BarGroup,
+    Dot,
+    Series,
+    paired_bar_chart,
+    price_quality_chart,
+    step_line_chart,
+)
 from pages.forms import (
     DEFAULT_INPUT_TOKENS,
     DEFAULT_OUTPUT_TOKENS,
@@ -454,3 +462,100 @@ def models_page(table: ModelTable) -> ModelsPage:
         ),
         add_url=add_model_url(slugs),
     )
+
+
+# --- Price against quality (benchmark pages) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """A leaderboard entry with its blended "from" price and frontier mark."""
+
+    rank: int
+    score: object  # catalog Score, with its model and vendor
+    price: Decimal | None
+    price_display: formatting.Display
+    is_frontier: bool
+
+
+def _score_range(unit: str, values: list[Decimal]) -> tuple[Decimal, Decimal]:
+    if unit == "%":
+        return Decimal(0), Decimal(100)
+    return min(values), max(values)
+
+
+def price_quality(
+    *,
+    benchmark_name: str,
+    unit: str,
+    higher_is_better: bool,
+    ranked: list[tuple[int, object]],
+    prices: dict[int, Decimal],
+) -> tuple[list[QualityRow], SafeString | None, str]:
+    """The leaderboard's rows with prices and frontier marks, the chart, its summary.
+
+    The summary is the chart's text alternative: which models are on the frontier
+    with their prices and scores, how free models are drawn, and how many are left
+    out for want of a price. The table beside the chart holds every model.
+    """
+    points = [
+        derivation.QualityPoint(score.model_id, prices.get(score.model_id), score.value)
+        for _, score in ranked
+    ]
+    frontier = derivation.price_frontier(points, higher_is_better=higher_is_better)
+    rows = [
+        QualityRow(
+            rank=rank,
+            score=score,
+            price=prices.get(score.model_id),
+            price_display=formatting.money_display(
+                prices.get(score.model_id), free=True
+            ),
+            is_frontier=score.model_id in frontier,
+        )
+        for rank, score in ranked
+    ]
+    priced = [row for row in rows if row.price is not None]
+    if not priced:
+        return rows, None, ""
+    on_frontier = sorted(
+        (row for row in priced if row.is_frontier),
+        key=lambda row: (row.price, row.score.model.name),
+    )
+    direction = "higher" if higher_is_better else "lower"
+    sentences = [
+        f"{len(priced)} models by blended price (log scale) and {benchmark_name} "
+        f"score ({direction} is better).",
+        "On the frontier, where no other model is cheaper and at least as good: "
+        + "; ".join(
+            f"{row.score.model.name}, "
+            f"{'free' if row.price == 0 else formatting.money(row.price)}, "
+            f"{formatting.score_text(row.score.value, unit)}"
+            for row in on_frontier
+        )
+        + ".",
+    ]
+    if any(row.price == 0 for row in priced):
+        sentences.append(
+            "Free models are drawn in the lane marked Free, left of the axis."
+        )
+    unpriced = len(rows) - len(priced)
+    if unpriced:
+        sentences.append(
+            f"{unpriced} model{'s' if unpriced != 1 else ''} with no known price "
+            f"{'are' if unpriced != 1 else 'is'} not drawn; the table lists "
+            f"{'them' if unpriced != 1 else 'it'}."
+        )
+    summary = " ".join(sentences)
+    chart = price_quality_chart(
+        chart_id="price-quality-chart",
+        title=f"{benchmark_name} score against blended price",
+        description=summary,
+        dots=[
+            Dot(row.score.model.name, row.price, row.score.value, row.is_frontier)
+            for row in priced
+        ],
+        score_axis=f"{benchmark_name} ({unit}, {direction} is better)",
+        score_range=_score_range(unit, [row.score.value for row in priced]),
+    )
+    return rows, chart, summary

@@ -30,7 +30,11 @@ from comparisons.services.related import (
     blended_expression,
     related_pairs,
 )
-from comparisons.services.table import facts_of, model_table_build
+from comparisons.services.table import (
+    facts_of,
+    from_blended_prices,
+    model_table_build,
+)
 
 __all__ = [
     "PAIR_SEPARATOR",
@@ -41,6 +45,7 @@ __all__ = [
     "comparison_build",
     "curated_facts",
     "facts_of",
+    "from_blended_prices",
     "model_facts",
     "model_table_build",
     "pair_parse",

@@ -30,6 +30,7 @@ PHONE = {"width": 375, "height": 740}
 
 # The reader's pages the suite walks through, by name: (path, HTTP status).
 REFERENCE_PAIR = "/compare/gpt-4-1-mini-vs-grok-4-20/"
+FOUR_MODELS = "claude-sonnet-4-5-vs-gemini-2-5-pro-vs-gpt-4-1-mini-vs-grok-4-20"
 READER_PAGES = {
     "home": ("/", 200),
     "compare index": ("/compare/", 200),
@@ -40,6 +41,8 @@ READER_PAGES = {
     "provider": ("/providers/openrouter/", 200),
     "benchmark": ("/benchmarks/swe-bench-verified/", 200),
     "404": ("/compare/gpt-4-1-mini-vs-no-such-model/", 404),
+    "four models": (f"/compare/{FOUR_MODELS}/", 200),
+    "add a model": ("/compare/add/?m=gpt-4-1-mini&m=grok-4-20", 200),
 }
 
 EDITOR_USERNAME = "editor"

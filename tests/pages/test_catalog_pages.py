@@ -324,7 +324,10 @@ def test_benchmark_page_is_a_leaderboard_best_first_with_shared_ranks(client):
         )
         ScoreFactory(model=model, benchmark=lower, value=Decimal(value))
     text = visible_text(html_of(client.get("/benchmarks/acc/")))
-    assert re.search(r"1 First .* 90% source .*2 Second .* 80% vendor-reported", text)
+    # Score, then the blended "from" price (none here) and the frontier column.
+    assert re.search(
+        r"1 First .* 90% — No price source .*2 Second .* 80% vendor-reported", text
+    )
     assert re.search(r"2 Third .* 80%.* 4 Fourth", text)
     text = visible_text(html_of(client.get("/benchmarks/err/")))
     assert text.index("Fourth") < text.index("First")
