@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve bench test lint format migrations-check install install-serve lock bench-import audit clean
+.PHONY: run serve serve-stack bench test lint format migrations-check install install-serve lock bench-import audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ serve: install-serve
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn -c config/gunicorn.conf.py
+
+# nginx (deploy/nginx/), gunicorn, PostgreSQL and Redis together on this machine.
+serve-stack: install-serve
+	bash deploy/serve-stack.sh
 
 # The production stack on PostgreSQL and Redis, 1,000 generated models, loaded with wrk.
 bench: install

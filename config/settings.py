@@ -238,7 +238,7 @@ else:
 VERSUS_PAGE_MAX_AGE = int(os.environ.get("VERSUS_PAGE_MAX_AGE", "1"))
 VERSUS_PAGE_SHARED_MAX_AGE = int(os.environ.get("VERSUS_PAGE_SHARED_MAX_AGE", "1"))
 VERSUS_PAGE_STALE_WHILE_REVALIDATE = int(
-    os.environ.get("VERSUS_PAGE_STALE_WHILE_REVALIDATE", "10")
+    os.environ.get("VERSUS_PAGE_STALE_WHILE_REVALIDATE", "1")
 )
 
 # Admin URL fields assume https:// when an editor leaves the scheme out

@@ -29,6 +29,7 @@ import pytest
 import redis
 
 from tests.databases import throwaway_postgres
+from tests.ops.nginx import NginxFront, nginx_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -308,19 +309,9 @@ def get(url: str, headers: dict | None = None) -> tuple[int, str]:
         return error.code, error.read().decode(errors="replace")
 
 
-def test_edit_through_one_server_is_on_the_others_page_and_api_at_once(servers):
-    server_a, server_b = servers.urls
-    page = f"{server_b}/models/{servers.slug}/"
-    api = f"{server_b}/api/v1/models/{servers.slug}/"
-    auth = {"Authorization": f"Api-Key {servers.key}"}
-    # Server B has the page and the answer cached before the edit.
-    for _ in range(2):
-        assert get(page)[0] == HTTPStatus.OK
-        assert get(api, auth)[0] == HTTPStatus.OK
-    new_name = f"Renamed {secrets.token_hex(3)}"
-    assert new_name not in get(page)[1]
-
-    editor = Browser(server_a)
+def rename_in_admin(base: str, servers: Servers, new_name: str) -> None:
+    """Sign in to the admin at base and rename the servers' model, as an editor does."""
+    editor = Browser(base)
     fields = editor.form("/admin/login/", "login-form")
     fields = [(n, v) for n, v in fields if n not in {"username", "password"}]
     status, _ = editor.request(
@@ -338,6 +329,21 @@ def test_edit_through_one_server_is_on_the_others_page_and_api_at_once(servers):
     assert status == HTTPStatus.OK
     errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
     assert not errors, f"the admin refused the edit: {errors}"
+
+
+def test_edit_through_one_server_is_on_the_others_page_and_api_at_once(servers):
+    server_a, server_b = servers.urls
+    page = f"{server_b}/models/{servers.slug}/"
+    api = f"{server_b}/api/v1/models/{servers.slug}/"
+    auth = {"Authorization": f"Api-Key {servers.key}"}
+    # Server B has the page and the answer cached before the edit.
+    for _ in range(2):
+        assert get(page)[0] == HTTPStatus.OK
+        assert get(api, auth)[0] == HTTPStatus.OK
+    new_name = f"Renamed {secrets.token_hex(3)}"
+    assert new_name not in get(page)[1]
+
+    rename_in_admin(server_a, servers, new_name)
     assert new_name in get(f"{server_a}/models/{servers.slug}/")[1]
 
     status, html = get(page)
@@ -358,3 +364,132 @@ def test_partner_rate_is_counted_across_both_servers(servers):
     assert statuses == [HTTPStatus.OK] * 5
     assert get(f"{server_b}/api/v1/vendors/", auth)[0] == HTTPStatus.TOO_MANY_REQUESTS
     assert get(f"{server_a}/api/v1/vendors/", auth)[0] == HTTPStatus.TOO_MANY_REQUESTS
+
+
+# --- nginx in front (deploy/nginx/) --------------------------------------------------
+
+# How long after an edit is saved readers may still get the page from before it,
+# through the cache: its shared lifetime plus the stale-while-revalidate window
+# (settings VERSUS_PAGE_SHARED_MAX_AGE and VERSUS_PAGE_STALE_WHILE_REVALIDATE,
+# 1 s each by default), plus a second for nginx's whole-second clock.
+FRESHNESS_BOUND = 3.0
+
+
+@pytest.fixture(scope="module")
+def front(servers, tmp_path_factory):
+    if nginx_binary() is None:
+        _unavailable("nginx is not installed (.ci/apt-packages lists it)")
+    nginx = NginxFront(
+        tmp_path_factory.mktemp("nginx"),
+        servers.urls,
+        Path(servers.env["STATIC_ROOT"]),
+    )
+    nginx.start()
+    yield nginx
+    nginx.stop()
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def reader_pages(servers: Servers) -> list[str]:
+    """The model's page, the model list and a pair page with the model."""
+    model_page = f"/models/{servers.slug}/"
+    html = get(servers.urls[0] + model_page)[1]
+    pair = re.search(rf'href="(/compare/[^"?]*{re.escape(servers.slug)}[^"?]*/)"', html)
+    assert pair, "the model page links no pair page"
+    return [model_page, "/models/", pair.group(1)]
+
+
+def test_reader_pages_come_from_the_cache_in_front(servers, front):
+    for path in reader_pages(servers):
+        statuses = [fetch(front.url + path)[1].get("X-Cache-Status") for _ in range(3)]
+        assert statuses[0] in {"MISS", "EXPIRED", "REVALIDATED", "HIT"}, path
+        assert "HIT" in statuses, f"{path}: {statuses}"
+
+
+def test_both_servers_give_a_page_the_same_etag(servers):
+    # The host a cache in front passes on (links are absolute without SITE_URL).
+    host = {"Host": "localhost"}
+    for path in reader_pages(servers):
+        answers = [fetch(url + path, host) for url in servers.urls]
+        assert answers[0][2] == answers[1][2], path
+        assert answers[0][1]["ETag"] == answers[1][1]["ETag"], path
+        assert answers[0][1]["Cache-Control"].startswith("public"), path
+
+
+def test_an_admin_edit_shows_through_the_cache_within_a_second_or_two(servers, front):
+    pages = reader_pages(servers)
+    for path in pages:
+        for _ in range(2):
+            fetch(front.url + path)
+        assert fetch(front.url + path)[1].get("X-Cache-Status") == "HIT", path
+    new_name = f"Fresh {secrets.token_hex(3)}"
+
+    rename_in_admin(front.url, servers, new_name)
+    saved = time.monotonic()
+
+    waiting = set(pages)
+    while waiting and time.monotonic() - saved < FRESHNESS_BOUND + 5:
+        for path in list(waiting):
+            if new_name.encode() in fetch(front.url + path)[2]:
+                waiting.discard(path)
+                elapsed = time.monotonic() - saved
+                assert elapsed <= FRESHNESS_BOUND, f"{path} took {elapsed:.1f} s"
+        time.sleep(0.05)
+    assert not waiting, f"still the old name after the bound: {waiting}"
+
+
+def test_expired_pages_are_revalidated_not_rendered_again(servers, front):
+    path = reader_pages(servers)[0]
+    fetch(front.url + path)
+    time.sleep(2.5)
+
+    statuses = [fetch(front.url + path)[1].get("X-Cache-Status") for _ in range(3)]
+
+    # The first request after expiry is answered while nginx asks the app
+    # with If-None-Match; the app's 304 keeps the stored page.
+    assert statuses[0] in {"REVALIDATED", "STALE", "UPDATING"}, statuses
+    assert statuses[-1] in {"HIT", "REVALIDATED"}, statuses
+
+
+def test_the_admin_the_api_and_signed_in_editors_bypass_the_cache(servers, front):
+    auth = {"Authorization": f"Api-Key {servers.key}"}
+    for _ in range(2):
+        status, headers, _ = fetch(f"{front.url}/api/v1/models/", auth)
+        assert status == HTTPStatus.OK
+        assert "X-Cache-Status" not in headers
+        assert "public" not in headers["Cache-Control"]
+    status, headers, _ = fetch(f"{front.url}/admin/login/")
+    assert status == HTTPStatus.OK
+    assert "X-Cache-Status" not in headers
+    page = front.url + reader_pages(servers)[0]
+    fetch(page)
+
+    status, headers, _ = fetch(page, {"Cookie": "sessionid=some-editor"})
+
+    assert headers["X-Cache-Status"] == "BYPASS"
+    assert "no-store" in headers["Cache-Control"]
+
+
+def test_static_files_are_served_by_nginx_from_static_root(servers, front):
+    static_root = Path(servers.env["STATIC_ROOT"])
+    # The hashed name the pages link (collectstatic's manifest storage).
+    stylesheet = next(
+        path
+        for path in static_root.glob("css/site.*.css")
+        if re.fullmatch(r"site\.[0-9a-f]{12}\.css", path.name)
+    )
+
+    status, headers, body = fetch(f"{front.url}/static/css/{stylesheet.name}")
+
+    assert status == HTTPStatus.OK
+    assert body == stylesheet.read_bytes()
+    assert headers["Server"].startswith("nginx")
+    assert "immutable" in headers["Cache-Control"]
