@@ -51,4 +51,3 @@ def test_shipped_site_passes_nginx_config_test(tmp_path: Path):
 
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
-
