@@ -22,6 +22,7 @@ urlpatterns = [
     path("providers/", search_views.provider_list, name="provider-list"),
     path("benchmarks/", search_views.benchmark_list, name="benchmark-list"),
     path("models/<slug:slug>/", catalog_pages.model_detail, name="model-detail"),
+    path("models/<slug:slug>/card.png", catalog_pages.model_card, name="model-card"),
     path("vendors/<slug:slug>/", catalog_pages.vendor_detail, name="vendor-detail"),
     path(
         "providers/<slug:slug>/",

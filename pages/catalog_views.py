@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Case, F, OuterRef, Prefetch, Subquery, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,9 +32,10 @@ from comparisons import derivation, services
 from comparisons.derivation import ModelFacts, PriceRow
 from core.view_cache import cached_page
 from pages import presentation
+from pages.cards import card_png
 from pages.forms import ModelFilterForm
 from pages.meta import breadcrumbs_json_ld, markdown_html, page_meta
-from pages.views import is_preview, never_cache_preview
+from pages.views import is_preview, never_cache_preview, png_response
 
 MODELS_PER_PAGE = 50
 PEER_LIMIT = 6
@@ -271,6 +272,10 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
             description=description,
             path=model.get_absolute_url(),
             noindex=not model.is_published,
+            image=(
+                reverse("catalog:model-card", args=[model.slug]),
+                presentation.model_card(facts, reference)[1],
+            ),
             json_ld_blocks=(
                 breadcrumbs_json_ld(
                     request,
@@ -285,6 +290,18 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     response = render(request, "catalog/model_detail.html", context)
     return never_cache_preview(response) if preview else response
+
+
+@cached_page
+def model_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """A published model's share card, for link previews."""
+    ref = services.published_model(slug)
+    if ref is None:
+        raise Http404("We have no such model.")
+    (facts,) = services.facts_of(ref)
+    _, reference = presentation.model_price_rows(facts)
+    lines, _ = presentation.model_card(facts, reference)
+    return png_response(card_png(lines=lines))
 
 
 class PublicDetailMixin:

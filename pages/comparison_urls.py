@@ -17,6 +17,7 @@ urlpatterns = [
         name="models",
     ),
     path("compare/<str:pair>/", views.pair, name="pair"),
+    path("compare/<str:pair>/card.png", views.pair_card, name="pair-card"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
     path(

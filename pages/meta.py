@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 SITE_NAME = "Versus"
+CARD_SIZE = (1200, 630)
 
 # JSON inside <script> must not be able to close the element or open a
 # comment: the same escapes django.utils.html.json_script uses.
@@ -58,19 +59,30 @@ def page_meta(
     noindex: bool = False,
     og_type: str = "website",
     json_ld_blocks: tuple[SafeString, ...] = (),
+    image: tuple[str, str] | None = None,
 ) -> dict:
-    """The <head> metadata base.html renders: canonical link, robots, Open Graph."""
+    """The <head> metadata base.html renders: canonical link, robots, Open Graph.
+
+    `image` is a share card's (path, alt text); cards are 1200×630 PNGs.
+    """
     canonical = absolute_url(request, path if path is not None else request.path)
+    og = {
+        "og:site_name": SITE_NAME,
+        "og:type": og_type,
+        "og:title": title,
+        "og:description": description,
+        "og:url": canonical,
+    }
+    if image is not None:
+        og["og:image"] = absolute_url(request, image[0])
+        og["og:image:type"] = "image/png"
+        og["og:image:width"] = str(CARD_SIZE[0])
+        og["og:image:height"] = str(CARD_SIZE[1])
+        og["og:image:alt"] = image[1]
     return {
         "canonical": canonical,
         "robots": "noindex, follow" if noindex else "",
-        "og": {
-            "og:site_name": SITE_NAME,
-            "og:type": og_type,
-            "og:title": title,
-            "og:description": description,
-            "og:url": canonical,
-        },
+        "og": og,
         "json_ld": json_ld_blocks,
     }
 

@@ -30,6 +30,7 @@ from comparisons.derivation import (
     TableRow,
     formatting,
 )
+from pages.cards import ACCENTS, CardLine
 from pages.charts import (
     Bar,
     BarGroup,
@@ -559,3 +560,53 @@ def price_quality(
         score_range=_score_range(unit, [row.score.value for row in priced]),
     )
     return rows, chart, summary
+
+
+# --- Share cards ---------------------------------------------------------------------------
+
+
+def _from_text(reference: PriceRow | None) -> str:
+    if reference is None:
+        return "price unknown"
+    if reference.blended_price == 0:
+        return "free"
+    return f"from {formatting.money(reference.blended_price)} blended"
+
+
+def pair_card(comparison: Comparison) -> tuple[list[CardLine], str]:
+    """The pair's share card lines and alt text: names, "from" prices, largest gap."""
+    gap = comparison.largest_gap
+    if gap is not None:
+        gap_text = (
+            f"{comparison.side(gap.leader).name} leads {gap.name} by {gap.gap_text}"
+        )
+    elif any(row.is_shared for row in comparison.benchmarks):
+        gap_text = "No shared benchmark in %; see the table"
+    else:
+        gap_text = "No benchmark both have a score on"
+    price_lines = [
+        f"{side.name}: {_from_text(side.reference)}" for side in comparison.sides
+    ]
+    lines = [
+        CardLine(comparison.title, 60, bold=True),
+        CardLine(price_lines[0], 36, colour=ACCENTS[0]),
+        CardLine(price_lines[1], 36, colour=ACCENTS[1]),
+        CardLine(gap_text, 32),
+    ]
+    alt = f"{comparison.title}. {'. '.join(price_lines)}. {gap_text}."
+    return lines, alt
+
+
+def model_card(
+    facts: ModelFacts, reference: PriceRow | None
+) -> tuple[list[CardLine], str]:
+    """A model's share card lines and alt text: name, vendor, "from" price."""
+    price = _from_text(reference)
+    where = f" at {reference.provider_name}" if reference is not None else ""
+    lines = [
+        CardLine(facts.name, 72, bold=True),
+        CardLine(f"by {facts.vendor_name}", 40, colour=ACCENTS[0]),
+        CardLine(f"{price[0].upper()}{price[1:]}{where}", 36),
+    ]
+    alt = f"{facts.name} by {facts.vendor_name}. {lines[2].text}."
+    return lines, alt

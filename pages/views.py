@@ -24,6 +24,7 @@ from catalog.validators import SLUG_RE
 from comparisons import derivation, services
 from core.view_cache import cached_page
 from pages import presentation
+from pages.cards import card_png
 from pages.forms import AddModelForm, ComparePickerForm, CostCalculatorForm
 from pages.meta import absolute_url, breadcrumbs_json_ld, page_meta
 from pages.pair_sitemaps import PairSitemap, pairs_page_xml
@@ -205,6 +206,10 @@ def pair(request: HttpRequest, pair: str) -> HttpResponse:
             description=comparison.description,
             noindex=not comparison.is_indexable or has_drafts,
             og_type="article",
+            image=(
+                reverse("comparisons:pair-card", args=[canonical]),
+                presentation.pair_card(comparison)[1],
+            ),
             json_ld_blocks=(
                 presentation.faq_json_ld(page.faq),
                 breadcrumbs_json_ld(
@@ -300,6 +305,21 @@ def compare_add(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "comparisons/comparison_add.html", context)
+
+
+def png_response(data: bytes) -> HttpResponse:
+    return HttpResponse(data, content_type="image/png")
+
+
+@cached_page
+def pair_card(request: HttpRequest, pair: str) -> HttpResponse:
+    """The pair's share card, for link previews; drafts and other orders have none."""
+    found = services.published_pair(pair)
+    if found is None or pair != services.pair_slug(found[0].slug, found[1].slug):
+        raise Http404("We have no comparison of these two models.")
+    comparison = services.comparison_build(model_a=found[0], model_b=found[1])
+    lines, _ = presentation.pair_card(comparison)
+    return png_response(card_png(lines=lines))
 
 
 def _asks_for_costs(request: HttpRequest) -> bool:
