@@ -49,13 +49,22 @@ def tab_to(page, label: str, limit: int = 80) -> None:
     pytest.fail(f"Tab never reached a control labelled {label!r}", pytrace=False)
 
 
-def choose_with_arrow_keys(page, option: str, limit: int = 200) -> None:
-    """In the focused <select>, press ArrowDown until ``option`` is chosen."""
+def choose_with_arrow_keys(page, option: str, limit: int = 10) -> None:
+    """In the focused picker combobox, type the name and arrow down to ``option``."""
+    page.keyboard.type(option)
+    page.locator("[role='combobox']:focus[aria-expanded='true']").wait_for()
     for _ in range(limit):
-        chosen = page.evaluate("document.activeElement.selectedOptions[0]?.text.trim()")
-        if chosen == option or (chosen or "").startswith(option + " ("):
-            return
         page.keyboard.press("ArrowDown")
+        active = page.evaluate(
+            """() => {
+                const id = document.activeElement.getAttribute('aria-activedescendant');
+                const option = id && document.getElementById(id);
+                return option ? option.firstChild.textContent : null;
+            }"""
+        )
+        if active == option:
+            page.keyboard.press("Enter")
+            return
     pytest.fail(f"no option {option!r} in the focused list", pytrace=False)
 
 
