@@ -169,8 +169,16 @@ class UpstreamChangeAdmin(admin.ModelAdmin):
         ChangeSetFilter,
     )
     search_fields = ("subject", "upstream_key", "field")
-    # Grouped by model: a model's own rows, then its offerings' rows.
-    ordering = ("subject", "provider_slug", "field", "id")
+    # Grouped by model: a model's own rows, then its offerings' rows by provider;
+    # models the catalog does not have yet (no model) come together at the end.
+    ordering = (
+        "model__name",
+        "model_id",
+        "upstream_key",
+        "provider_slug",
+        "field",
+        "id",
+    )
     list_per_page = 200
     actions = ("accept", "reject")
     fields = (

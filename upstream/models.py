@@ -191,7 +191,7 @@ class UpstreamChange(models.Model):
     objects = UpstreamChangeQuerySet.as_manager()
 
     class Meta:
-        ordering = ("subject", "provider_slug", "field", "id")
+        ordering = ("model__name", "model_id", "upstream_key", "provider_slug", "id")
         verbose_name = "upstream change"
         indexes = [
             models.Index(fields=("source", "status"), name="upstream_change_open"),
