@@ -213,8 +213,12 @@ def _read_source(run: SyncRun) -> tuple[Snapshot | None, SourceState | None, obj
     return snapshot, None, None
 
 
-def plan_record(plan: Plan, *, label: str) -> ChangeSet | None:
-    """Write the change set, links and remembered values of a plan (caller's transaction)."""
+def plan_record(plan: Plan, *, change_set: ChangeSet | None = None) -> ChangeSet | None:
+    """Write a plan's rows, links and remembered values (in the caller's transaction).
+
+    The rows go into `change_set` when one is given (an editor's link adds the
+    linked model's differences to the set it came from), else into a new one.
+    """
     if plan.superseded:
         UpstreamChange.objects.filter(
             pk__in=plan.superseded, status=ChangeStatus.PENDING
@@ -229,7 +233,8 @@ def plan_record(plan: Plan, *, label: str) -> ChangeSet | None:
         values_remember(source=plan.source, values=agreed)
     if not plan.proposals:
         return None
-    change_set = ChangeSet.objects.create(source=plan.source, counts=plan.counts())
+    if change_set is None:
+        change_set = ChangeSet.objects.create(source=plan.source, counts=plan.counts())
     UpstreamChange.objects.bulk_create(
         [
             UpstreamChange(
@@ -254,7 +259,6 @@ def plan_record(plan: Plan, *, label: str) -> ChangeSet | None:
         ],
         batch_size=BATCH,
     )
-    del label
     return change_set
 
 
@@ -292,7 +296,7 @@ def sync_execute(run: SyncRun, *, task_id: str = "") -> SyncResult:
             )
             return SyncResult(run, plan=plan, counts=counts)
         with transaction.atomic():
-            change_set = plan_record(plan, label=snapshot.label)
+            change_set = plan_record(plan)
             applied = Applied()
             if change_set is not None:
                 at_once = list(
@@ -422,19 +426,8 @@ def model_link(*, change: UpstreamChange, model: LLMModel, user) -> int:
     )
     snapshot.providers = {p["slug"]: p for p in change.payload.get("providers") or []}
     plan = plan_build(snapshot, detect_gone=False)
-    if not plan.proposals:
-        plan_record(plan, label=change.source)
-        return 0
-    plan_record_into(plan, change.change_set)
+    plan_record(plan, change_set=change.change_set)
     return len(plan.proposals)
-
-
-def plan_record_into(plan: Plan, change_set: ChangeSet) -> None:
-    """Add a plan's rows to an existing change set (after an editor's link)."""
-    recorded = plan_record(plan, label=change_set.source)
-    if recorded is not None:
-        UpstreamChange.objects.filter(change_set=recorded).update(change_set=change_set)
-        recorded.delete()
 
 
 # --- The review queue -------------------------------------------------------------

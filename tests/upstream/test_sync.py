@@ -239,7 +239,16 @@ def test_linked_model_is_never_duplicated_after_an_upstream_rename(at_sample):
     gone = UpstreamChange.objects.get(kind="no-longer-listed")
     assert gone.model.slug == "grok-4-3"
 
-    model_link(change=new, model=LLMModel.objects.get(slug="grok-4-3"), user=editor)
+    added = model_link(
+        change=new, model=LLMModel.objects.get(slug="grok-4-3"), user=editor
+    )
+    # Its differences join the change set the new-model row came from.
+    assert added == 1
+    renamed_id = UpstreamChange.objects.get(field="provider_model_id")
+    assert (renamed_id.change_set, renamed_id.new_value) == (
+        new.change_set,
+        "grok-4.3-0901",
+    )
     run = sync(at_sample.url)
 
     gone.refresh_from_db()
