@@ -99,7 +99,7 @@ UV := .venv-lock/bin/uv
 UV_COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header --quiet $(UV_ARGS)
 lock:
 	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet uv
+	.venv-lock/bin/python -m pip install --quiet uv==0.13.9
 	$(UV_COMPILE) -o requirements.lock
 	$(UV_COMPILE) --extra test -c requirements.lock -o requirements-test.lock
 
