@@ -41,6 +41,7 @@ from catalog.models import (
     Vendor,
 )
 from catalog.services import review_record
+from vocabulary.slugs import pair_slug
 
 PREVIEW_QUERY = "preview=1"
 # How many of a draft's stablemates the admin offers as pair previews.
@@ -57,10 +58,8 @@ def preview_url(model: LLMModel) -> str:
 
 def pair_preview_url(model: LLMModel, other: LLMModel) -> str:
     """A pair page as readers will see it, drafts included for staff."""
-    first, second = sorted([model.slug, other.slug])
-    return (
-        reverse("comparisons:pair", args=[f"{first}-vs-{second}"]) + f"?{PREVIEW_QUERY}"
-    )
+    pair = pair_slug(model.slug, other.slug)
+    return reverse("comparisons:pair", args=[pair]) + f"?{PREVIEW_QUERY}"
 
 
 def pair_preview_partners(model: LLMModel) -> list[LLMModel]:

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from catalog import models as catalog
 from catalog.models import ChangeKind, ChangeLogEntry, ChangeLogPruning
+from vocabulary.slugs import pair_slug
 
 Entry = tuple[str, dict]
 
@@ -66,11 +67,6 @@ def model_visible(
         return True
     now = now or timezone.now()
     return publish_at is not None and publish_at <= now
-
-
-def pair_slug(first: str, second: str) -> str:
-    a, b = sorted([first, second])
-    return f"{a}-vs-{b}"
 
 
 def model_entry(slug: str) -> Entry:

@@ -17,19 +17,11 @@ from django.db.models import Prefetch, Q
 from catalog import changes
 from catalog import models as catalog
 from catalog.models import CAPABILITIES
+from vocabulary.prices import PriceForm, price_text
+
+DOCUMENT = PriceForm.DOCUMENT
 
 FORMAT = "catalog/1"
-CENTS = Decimal("0.01")
-
-
-def price_text(value: Decimal | None) -> str | None:
-    """The shortest decimal string with at least two decimals: "0.40", "0.075", "12.00"."""
-    if value is None:
-        return None
-    value = Decimal(value).normalize()
-    if value.as_tuple().exponent > -2:
-        value = value.quantize(CENTS)
-    return format(value, "f")
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -100,8 +92,8 @@ def _benchmark(obj: catalog.Benchmark) -> dict:
 def _price_point(point: catalog.PricePoint) -> dict:
     return {
         "until": point.until.isoformat(),
-        "input_price": price_text(point.input_price),
-        "output_price": price_text(point.output_price),
+        "input_price": price_text(point.input_price, form=DOCUMENT),
+        "output_price": price_text(point.output_price, form=DOCUMENT),
         "recorded_at": moment_text(point.created_at),
     }
 
@@ -110,15 +102,15 @@ def _offering(obj: catalog.Offering) -> dict:
     return {
         "provider": obj.provider.slug,
         "provider_model_id": obj.provider_model_id,
-        "input_price": price_text(obj.input_price),
-        "output_price": price_text(obj.output_price),
-        "cached_input_price": price_text(obj.cached_input_price),
-        "cache_write_price": price_text(obj.cache_write_price),
+        "input_price": price_text(obj.input_price, form=DOCUMENT),
+        "output_price": price_text(obj.output_price, form=DOCUMENT),
+        "cached_input_price": price_text(obj.cached_input_price, form=DOCUMENT),
+        "cache_write_price": price_text(obj.cache_write_price, form=DOCUMENT),
         "tiers": [
             {
                 "above_tokens": tier.above_tokens,
-                "input_price": price_text(tier.input_price),
-                "output_price": price_text(tier.output_price),
+                "input_price": price_text(tier.input_price, form=DOCUMENT),
+                "output_price": price_text(tier.output_price, form=DOCUMENT),
             }
             for tier in sorted(obj.tiers.all(), key=lambda t: t.above_tokens)
         ],

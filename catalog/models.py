@@ -21,24 +21,9 @@ from catalog.validators import (
     validate_visible_name,
 )
 
-CAPABILITIES = (
-    "vision",
-    "multimodal",
-    "reasoning",
-    "function_calling",
-    "tool_use",
-    "structured_outputs",
-    "code_execution",
-)
-CAPABILITY_LABELS = {
-    "vision": "Vision",
-    "multimodal": "Multimodal input",
-    "reasoning": "Reasoning mode",
-    "function_calling": "Function calling",
-    "tool_use": "Tool use",
-    "structured_outputs": "Structured outputs",
-    "code_execution": "Code execution",
-}
+# CAPABILITY_LABELS is named here too, for the pages that list capabilities.
+from vocabulary.capabilities import CAPABILITIES, CAPABILITY_LABELS  # noqa: F401
+from vocabulary.slugs import pair_slug
 
 # Prices are US dollars per million tokens: up to 999,999.999999, six decimals
 # so that $0.0375 and float noise rounded from imports both fit exactly.
@@ -716,8 +701,9 @@ class Comparison(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        a, b = sorted([self.model_a.slug, self.model_b.slug])
-        return reverse("comparisons:pair", args=[f"{a}-vs-{b}"])
+        return reverse(
+            "comparisons:pair", args=[pair_slug(self.model_a.slug, self.model_b.slug)]
+        )
 
     def clean(self) -> None:
         if self.model_a_id and self.model_a_id == self.model_b_id:

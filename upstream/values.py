@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalog.exporting import number, price_text
+from catalog.exporting import number
 from catalog.importing import values as v
 from catalog.models import CAPABILITIES
+from vocabulary.prices import PriceForm, price_text
 
 LIFECYCLE_ORDER = ("preview", "active", "deprecated", "retired")
 
@@ -35,8 +36,8 @@ def _price(value: object) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return price_text(value)
-    return price_text(v.price(value))
+        return price_text(value, form=PriceForm.DOCUMENT)
+    return price_text(v.price(value), form=PriceForm.DOCUMENT)
 
 
 def _size(value: object) -> int | float | None:

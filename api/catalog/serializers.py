@@ -1,13 +1,12 @@
 """The partner feed's catalog objects: explicit fields, a contract pinned in tests/api/."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from catalog.models import Benchmark, LLMModel, Offering, Provider, Vendor
+from vocabulary.prices import PriceForm, price_text
 
 PRICE_SCHEMA = {
     "type": "string",
@@ -16,17 +15,6 @@ PRICE_SCHEMA = {
     "description": "US dollars per million tokens, as a decimal string; null if unknown.",
     "example": "0.40",
 }
-
-
-def price_text(value: Decimal | None) -> str | None:
-    """A price with the digits it needs and at least two decimals if any: 12, 0.40, 0.075."""
-    if value is None:
-        return None
-    value = Decimal(value).normalize()
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    text = f"{value:f}"
-    return text + "0" if len(text.split(".")[1]) == 1 else text
 
 
 def absolute_url(request, path: str) -> str:
@@ -43,7 +31,7 @@ class PriceField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return price_text(value)
+        return price_text(value, form=PriceForm.NUMBER)
 
 
 @extend_schema_field({"type": "number", "description": "In the benchmark's unit."})

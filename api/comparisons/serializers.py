@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.catalog.serializers import absolute_url
 from catalog.models import Comparison
+from vocabulary.slugs import pair_slug
 
 
 def pair_links(request, slug: str) -> dict[str, str]:
@@ -53,7 +54,7 @@ class CuratedComparisonSerializer(serializers.ModelSerializer):
         return sorted([obj.model_a.slug, obj.model_b.slug])
 
     def get_slug(self, obj) -> str:
-        return "-vs-".join(self._slugs(obj))
+        return pair_slug(obj.model_a.slug, obj.model_b.slug)
 
     def get_title(self, obj) -> str:
         first, second = sorted([obj.model_a, obj.model_b], key=lambda m: m.slug)

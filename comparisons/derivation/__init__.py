@@ -62,7 +62,6 @@ from comparisons.derivation.frontier import (
 )
 from comparisons.derivation.pair import (
     comparison_derive,
-    pair_slug,
     pair_title,
 )
 from comparisons.derivation.prices import (
@@ -91,10 +90,9 @@ from comparisons.derivation.table import (
     TableRow,
     lifecycle_on,
     model_table_derive,
-    models_parse,
-    models_slug,
     models_title,
 )
+from vocabulary.slugs import models_parse, models_slug, pair_slug
 
 __all__ = [
     "CAPABILITY_KEYS",

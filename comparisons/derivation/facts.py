@@ -6,24 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-CAPABILITY_KEYS = (
-    "vision",
-    "multimodal",
-    "reasoning",
-    "function_calling",
-    "tool_use",
-    "structured_outputs",
-    "code_execution",
-)
-CAPABILITY_LABELS = {
-    "vision": "Vision",
-    "multimodal": "Multimodal input",
-    "reasoning": "Reasoning mode",
-    "function_calling": "Function calling",
-    "tool_use": "Tool use",
-    "structured_outputs": "Structured outputs",
-    "code_execution": "Code execution",
-}
+# The shared capability keys and labels, named here for the derivation.
+from vocabulary.capabilities import CAPABILITIES as CAPABILITY_KEYS  # noqa: F401
+from vocabulary.capabilities import CAPABILITY_LABELS  # noqa: F401
+
 PRICE_KINDS = ("input", "output", "blended")
 RETIRED = "retired"
 

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from vocabulary.prices import PriceForm, price_text
+
 UNKNOWN_MARK = "—"
 UNKNOWN_LABEL = "unknown"
 FREE_TEXT = "Free"
@@ -60,25 +62,11 @@ def round_half_up(value: Decimal, places: int = 0) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def decimal_text(value: Decimal) -> str:
-    """A decimal with the digits it needs: 12, 0.40, 1.60, 0.075, 0.865 (never exponents)."""
-    value = Decimal(value).normalize()
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    text = f"{value:f}"
-    if len(text.split(".")[1]) == 1:
-        text += "0"
-    return text
-
-
 def money(value: Decimal | None) -> str:
-    """US dollars with the decimals they need: $0.40, $1.60, $0.075, $12, $1,250."""
+    """US dollars as readers see them: $0.40, $1.60, $0.075, $12, $1,250."""
     if value is None:
         return UNKNOWN_MARK
-    text = decimal_text(value)
-    whole, _, fraction = text.partition(".")
-    whole = f"{int(whole):,}"
-    return f"${whole}.{fraction}" if fraction else f"${whole}"
+    return price_text(value, form=PriceForm.DOLLARS)
 
 
 @_displays

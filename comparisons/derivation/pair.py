@@ -24,14 +24,9 @@ from comparisons.derivation.prose import (
     pair_verdict,
 )
 from comparisons.derivation.results import Comparison, PriceRow, Side, Source
+from vocabulary.slugs import pair_slug
 
 # --- Derivation ------------------------------------------------------------------------
-
-
-def pair_slug(slug_a: str, slug_b: str) -> str:
-    """Canonical pair slug: the two slugs in code-point order, joined by '-vs-'."""
-    first, second = sorted((slug_a, slug_b))
-    return f"{first}-vs-{second}"
 
 
 def pair_title(name_a: str, name_b: str) -> str:

@@ -16,6 +16,7 @@ from comparisons.derivation.facts import (
     TierFacts,
 )
 from comparisons.derivation.formatting import Display
+from vocabulary.prices import PriceForm, price_text
 
 # --- Outputs ---------------------------------------------------------------------------
 
@@ -230,7 +231,7 @@ class Comparison:
 
 
 def _price_text(value: Decimal | None) -> str | None:
-    return None if value is None else fmt.decimal_text(value)
+    return price_text(value, form=PriceForm.NUMBER)
 
 
 def _model_dict(side: Side) -> dict:

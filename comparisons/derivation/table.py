@@ -25,11 +25,12 @@ from comparisons.derivation.facts import (
     ModelFacts,
 )
 from comparisons.derivation.formatting import Display
-from comparisons.derivation.pair import pair_slug, pair_title
+from comparisons.derivation.pair import pair_title
 from comparisons.derivation.prices import blend_text, model_price_rows
 from comparisons.derivation.results import PriceRow
+from vocabulary.prices import PriceForm, price_text
+from vocabulary.slugs import models_slug, pair_slug
 
-SEPARATOR = "-vs-"
 MIN_MODELS = 3
 MAX_MODELS = 4
 
@@ -99,20 +100,6 @@ class ModelTable:
             "pairs": [{"slug": p.slug, "title": p.title} for p in self.pairs],
             "updated_at": fmt.iso_datetime(self.updated_at),
         }
-
-
-def models_slug(slugs: list[str] | tuple[str, ...]) -> str:
-    """The canonical address part of several models: their slugs in code-point order."""
-    return SEPARATOR.join(sorted(slugs))
-
-
-def models_parse(text: str) -> list[str]:
-    """The slugs a "<a>-vs-<b>-vs-…" string names, in its order.
-
-    Model slugs never contain "-vs-", start with "vs-" or end with "-vs", so
-    the split is the only reading of the text.
-    """
-    return text.split(SEPARATOR)
 
 
 def models_title(names: list[str] | tuple[str, ...]) -> str:
@@ -395,7 +382,7 @@ def _model_dict(model: ModelFacts, reference: PriceRow | None) -> dict:
 
 
 def _decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else fmt.decimal_text(value)
+    return price_text(value, form=PriceForm.NUMBER)
 
 
 def _value_data(row: TableRow, value: Any) -> Any:
@@ -403,7 +390,7 @@ def _value_data(row: TableRow, value: Any) -> Any:
     if value is None:
         return None
     if row.group == "prices":
-        return fmt.decimal_text(value)
+        return price_text(value, form=PriceForm.NUMBER)
     if row.group == "benchmarks":
         return float(value)
     return value

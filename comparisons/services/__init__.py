@@ -20,7 +20,6 @@ from comparisons.services.facts import (
 from comparisons.services.lookup import (
     PAIR_SEPARATOR,
     pair_parse,
-    pair_slug,
     published_model,
     published_models,
     published_pair,
@@ -35,6 +34,7 @@ from comparisons.services.table import (
     from_blended_prices,
     model_table_build,
 )
+from vocabulary.slugs import pair_slug
 
 __all__ = [
     "PAIR_SEPARATOR",

@@ -8,13 +8,9 @@ from catalog.cache import catalog_version
 from comparisons import derivation
 from comparisons.services.facts import ModelRef, blend_input_weight
 from comparisons.services.related import related_index
+from vocabulary.slugs import SEPARATOR
 
-PAIR_SEPARATOR = "-vs-"
-
-
-def pair_slug(a: str, b: str) -> str:
-    """The canonical "<a>-vs-<b>" of two model slugs (code-point order)."""
-    return derivation.pair_slug(a, b)
+PAIR_SEPARATOR = SEPARATOR
 
 
 def pair_parse(pair: str) -> list[tuple[str, str]]:

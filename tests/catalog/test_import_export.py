@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from catalog import models as catalog
-from catalog.exporting import catalog_export, catalog_export_chunks, price_text
+from catalog.exporting import catalog_export, catalog_export_chunks
 from tests.catalog.test_import_errors import snapshot, valid_document
 from tests.factories import (
     BenchmarkFactory,
@@ -27,6 +27,7 @@ from tests.factories import (
     ScoreFactory,
     VendorFactory,
 )
+from vocabulary.prices import PriceForm, price_text
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +214,7 @@ def test_export_carries_drafts_history_faq_and_unknowns(edited_catalog):
     ],
 )
 def test_prices_are_written_as_short_decimal_strings(stored, written):
-    assert price_text(stored) == written
+    assert price_text(stored, form=PriceForm.DOCUMENT) == written
 
 
 def test_second_import_of_the_same_document_changes_nothing(tmp_path):

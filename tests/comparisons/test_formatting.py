@@ -89,11 +89,6 @@ def test_half_up_rounding_works_on_exact_decimals():
     assert fmt.round_half_up(Decimal("53.15"), 1) == Decimal("53.2")
 
 
-def test_decimal_text_never_uses_exponents():
-    assert fmt.decimal_text(Decimal("1E+2")) == "100"
-    assert fmt.decimal_text(Decimal("0.760")) == "0.76"
-
-
 def test_scores_and_gaps_read_in_their_unit():
     assert fmt.score_text(Decimal("23.6000"), "%") == "23.6%"
     assert fmt.score_text(Decimal("1350.0000"), "elo") == "1350 elo"
