@@ -116,7 +116,7 @@ class IndexablePairs:
         for _ in range(stop - start):
             a, b = self.models[i], self.models[j]
             if not is_thin(a, b):
-                slug = f"{a.slug}-vs-{b.slug}"
+                slug = pair_slug(a.slug, b.slug)
                 lastmod = max(a.last_changed, b.last_changed)
                 curated = self.curated.get(slug)
                 if curated and curated > lastmod:
