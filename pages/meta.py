@@ -1,12 +1,13 @@
-"""What every reader page shares: absolute URLs and the SEO metadata dict."""
+"""What every reader page shares: the SEO metadata dict and structured data."""
 
 import json
 
 import markdown
 import nh3
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+
+from core.addresses import absolute_url
 
 SITE_NAME = "Versus"
 CARD_SIZE = (1200, 630)
@@ -14,13 +15,6 @@ CARD_SIZE = (1200, 630)
 # JSON inside <script> must not be able to close the element or open a
 # comment: the same escapes django.utils.html.json_script uses.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute_url(request: HttpRequest, path: str) -> str:
-    """The public address of a path: SITE_URL when set, else the request's host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def json_ld(data: dict) -> SafeString:

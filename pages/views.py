@@ -22,11 +22,12 @@ from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from catalog.validators import SLUG_RE
 from comparisons import derivation, services
+from core.addresses import absolute_url
 from core.view_cache import cached_page
 from pages import presentation
 from pages.cards import card_png
 from pages.forms import AddModelForm, ComparePickerForm, CostCalculatorForm
-from pages.meta import absolute_url, breadcrumbs_json_ld, page_meta
+from pages.meta import breadcrumbs_json_ld, page_meta
 from pages.pair_sitemaps import PairSitemap, pairs_page_xml
 from pages.sitemaps import (
     BenchmarkSitemap,

@@ -1,11 +1,11 @@
 """The partner feed's catalog objects: explicit fields, a contract pinned in tests/api/."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from catalog.models import Benchmark, LLMModel, Offering, Provider, Vendor
+from core.addresses import absolute_url
 from vocabulary.prices import PriceForm, price_text
 
 PRICE_SCHEMA = {
@@ -15,13 +15,6 @@ PRICE_SCHEMA = {
     "description": "US dollars per million tokens, as a decimal string; null if unknown.",
     "example": "0.40",
 }
-
-
-def absolute_url(request, path: str) -> str:
-    """An absolute address on the public site (SITE_URL, else the request's host)."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 @extend_schema_field(PRICE_SCHEMA)

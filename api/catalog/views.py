@@ -32,7 +32,6 @@ from api.base import (
     error_responses,
 )
 from api.catalog import filters, serializers
-from api.catalog.serializers import absolute_url
 from api.policies import PAGE_SIZE_MESSAGE, BadParameter, single_value
 from catalog import changes
 from catalog.cache import catalog_version
@@ -48,6 +47,7 @@ from catalog.models import (
     Vendor,
 )
 from catalog.services import leaderboard_ranks
+from core.addresses import absolute_url
 
 LIST_ERRORS = error_responses(400, 401, 405, 429)
 

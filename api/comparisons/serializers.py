@@ -7,8 +7,8 @@ the serializers below only describe its shape for the OpenAPI schema.
 from django.urls import reverse
 from rest_framework import serializers
 
-from api.catalog.serializers import absolute_url
 from catalog.models import Comparison
+from core.addresses import absolute_url
 from vocabulary.slugs import pair_slug
 
 

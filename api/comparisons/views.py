@@ -23,7 +23,6 @@ from api.base import (
     PartnerReadOnlyViewSet,
     error_responses,
 )
-from api.catalog.serializers import absolute_url
 from api.comparisons.serializers import (
     CuratedComparisonSerializer,
     ModelTableSerializer,
@@ -32,6 +31,7 @@ from api.comparisons.serializers import (
 )
 from catalog.models import Comparison, LLMModel
 from comparisons import derivation, services
+from core.addresses import absolute_url
 
 PAIR_NOT_FOUND_MESSAGE = (
     "No such pair: use /api/v1/comparisons/<a>-vs-<b>/ with the slugs of two "
