@@ -92,7 +92,14 @@ class SluggedQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Vendor(TimeStampedModel):
+class Organisation(TimeStampedModel):
+    """A company the catalog names: a model's vendor or a hosting provider.
+
+    The two are kept apart (a vendor makes models, a provider sells access to
+    them, and one company may be both under different names), but every field
+    and rule they have is the same, so it is written here once.
+    """
+
     slug = models.SlugField(
         max_length=80,
         unique=True,
@@ -102,52 +109,43 @@ class Vendor(TimeStampedModel):
     name = models.CharField(
         max_length=200,
         validators=[validate_visible_name],
-        help_text="The company as readers know it.",
+        help_text="The company or service as readers know it.",
     )
     website = _url_field("website")
     description = models.TextField(
         blank=True, help_text="One or two sentences, Markdown."
     )
 
-    history = HistoricalRecords()
+    # The reader page of one (a URL name), set by each concrete model.
+    detail_url_name = ""
 
     class Meta:
+        abstract = True
         ordering = ("name",)
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:vendor-detail", args=[self.slug])
+        return reverse(self.detail_url_name, args=[self.slug])
 
 
-class Provider(TimeStampedModel):
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        validators=[validate_slug],
-        help_text="Short address name, e.g. 'openrouter'. Lowercase letters, digits, hyphens.",
-    )
-    name = models.CharField(
-        max_length=200,
-        validators=[validate_visible_name],
-        help_text="The hosting service as readers know it.",
-    )
-    website = _url_field("website")
-    description = models.TextField(
-        blank=True, help_text="One or two sentences, Markdown."
-    )
+class Vendor(Organisation):
+    detail_url_name = "catalog:vendor-detail"
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ("name",)
+    class Meta(Organisation.Meta):
+        pass
 
-    def __str__(self) -> str:
-        return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:provider-detail", args=[self.slug])
+class Provider(Organisation):
+    detail_url_name = "catalog:provider-detail"
+
+    history = HistoricalRecords()
+
+    class Meta(Organisation.Meta):
+        pass
 
 
 class Benchmark(TimeStampedModel):

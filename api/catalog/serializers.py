@@ -52,12 +52,12 @@ class LinksMixin(serializers.Serializer):
         return absolute_url(request, reverse(self.api_view_name, args=[obj.slug]))
 
 
-class VendorSerializer(LinksMixin, serializers.ModelSerializer):
-    api_view_name = "api:vendor-detail"
+# What a vendor and a provider both answer with (see catalog.Organisation). No
+# docstring: the schema describes each with the links mixin's.
+class OrganisationSerializer(LinksMixin, serializers.ModelSerializer):
     updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
 
     class Meta:
-        model = Vendor
         fields = (
             "slug",
             "name",
@@ -67,6 +67,13 @@ class VendorSerializer(LinksMixin, serializers.ModelSerializer):
             "api_url",
             "updated_at",
         )
+
+
+class VendorSerializer(OrganisationSerializer):
+    api_view_name = "api:vendor-detail"
+
+    class Meta(OrganisationSerializer.Meta):
+        model = Vendor
 
 
 class ModelLinkSerializer(LinksMixin, serializers.ModelSerializer):
@@ -84,21 +91,11 @@ class VendorDetailSerializer(VendorSerializer):
         fields = (*VendorSerializer.Meta.fields, "models")
 
 
-class ProviderSerializer(LinksMixin, serializers.ModelSerializer):
+class ProviderSerializer(OrganisationSerializer):
     api_view_name = "api:provider-detail"
-    updated_at = serializers.DateTimeField(source="changed_at", read_only=True)
 
-    class Meta:
+    class Meta(OrganisationSerializer.Meta):
         model = Provider
-        fields = (
-            "slug",
-            "name",
-            "website",
-            "description",
-            "url",
-            "api_url",
-            "updated_at",
-        )
 
 
 class ProviderOfferingSerializer(serializers.ModelSerializer):

@@ -7,7 +7,14 @@ offerings, a benchmark's leaderboard, a vendor's models, the export).
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import DateTimeField, Max, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    DateTimeField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -123,25 +130,55 @@ class CatalogViewSet(PartnerReadOnlyViewSet):
         responses={200: serializers.VendorDetailSerializer, **DETAIL_ERRORS},
     ),
 )
-class VendorViewSet(CatalogViewSet):
-    list_serializer_class = serializers.VendorSerializer
-    detail_serializer_class = serializers.VendorDetailSerializer
+# Vendors or providers: each changed when a published row naming it last did.
+# A concrete viewset names its model, the published rows that refer to it
+# (through `link`), and where its detail answer finds them (`related_name`, kept
+# on the object as `to_attr`). No docstring: the schema shows the base's.
+class OrganisationViewSet(CatalogViewSet):
+    model: type[Vendor | Provider]
+    link: str
+    related_name: str
+    to_attr: str
+
+    def related(self) -> QuerySet:
+        """The published rows that name an organisation."""
+        raise NotImplementedError
+
+    def related_in_detail(self, related: QuerySet) -> QuerySet:
+        """Those rows as the detail answer lists them."""
+        raise NotImplementedError
 
     def get_queryset(self):
-        queryset = Vendor.objects.annotate(
+        related = self.related()
+        queryset = self.model.objects.annotate(
             changed_at=_changed_at(
-                _latest(_published_models().filter(vendor=OuterRef("pk")))
+                _latest(related.filter(**{self.link: OuterRef("pk")}))
             )
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(
-                    "models",
-                    queryset=_published_models().order_by("slug"),
-                    to_attr="published_models",
+                    self.related_name,
+                    queryset=self.related_in_detail(related),
+                    to_attr=self.to_attr,
                 )
             )
         return queryset
+
+
+class VendorViewSet(OrganisationViewSet):
+    list_serializer_class = serializers.VendorSerializer
+    detail_serializer_class = serializers.VendorDetailSerializer
+    model = Vendor
+    link = "vendor"
+    related_name = "models"
+    to_attr = "published_models"
+
+    def related(self) -> QuerySet:
+        return _published_models()
+
+    def related_in_detail(self, related: QuerySet) -> QuerySet:
+        return related.order_by("slug")
 
 
 @extend_schema_view(
@@ -156,24 +193,19 @@ class VendorViewSet(CatalogViewSet):
         responses={200: serializers.ProviderDetailSerializer, **DETAIL_ERRORS},
     ),
 )
-class ProviderViewSet(CatalogViewSet):
+class ProviderViewSet(OrganisationViewSet):
     list_serializer_class = serializers.ProviderSerializer
     detail_serializer_class = serializers.ProviderDetailSerializer
+    model = Provider
+    link = "provider"
+    related_name = "offerings"
+    to_attr = "published_offerings"
 
-    def get_queryset(self):
-        offerings = Offering.objects.filter(model__in=_published_models())
-        queryset = Provider.objects.annotate(
-            changed_at=_changed_at(_latest(offerings.filter(provider=OuterRef("pk"))))
-        )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "offerings",
-                    queryset=offerings.select_related("model").order_by("model__slug"),
-                    to_attr="published_offerings",
-                )
-            )
-        return queryset
+    def related(self) -> QuerySet:
+        return Offering.objects.filter(model__in=_published_models())
+
+    def related_in_detail(self, related: QuerySet) -> QuerySet:
+        return related.select_related("model").order_by("model__slug")
 
 
 class LeaderboardEntry:
