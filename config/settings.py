@@ -388,9 +388,7 @@ VERSUS_FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "VERSUS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
