@@ -1,7 +1,5 @@
 """The editors' side of upstream data: review changes, sync now, import, export."""
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -52,6 +50,16 @@ def _value(value: object) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
     return str(value)
+
+
+def _count_rows(counts: dict) -> list[tuple[str, int, int]]:
+    """(kind, found, applied) per kind of change, for a run's result."""
+    topics = dict(UpstreamChange.Topic.choices)
+    applied = counts.get("applied") or counts.get("would apply") or {}
+    return [
+        (topics.get(topic, topic), found, applied.get(topic, 0))
+        for topic, found in (counts.get("proposed") or {}).items()
+    ]
 
 
 # --- Upstream changes --------------------------------------------------------------
@@ -503,8 +511,7 @@ class SyncRunAdmin(admin.ModelAdmin):
             "run": run,
             "is_active": run.is_active,
             "preview": preview,
-            "counts_json": json.dumps(run.counts, indent=1) if run.counts else "",
-            "topics": dict(UpstreamChange.Topic.choices),
+            "count_rows": _count_rows(run.counts or {}),
             "can_confirm": run.status == SyncRun.Status.PREVIEWED
             and self.can_start(request),
         }

@@ -76,6 +76,9 @@ def test_sync_now_from_a_file_runs_in_the_background(synced_catalog, client, edi
     assert run.status == SyncRun.Status.SUCCEEDED, run.message
     page = client.get(run.get_absolute_url())
     assert b"Review change set" in page.content
+    # Counts per kind: found, and applied by the default policy.
+    assert b"<tr><td>Price</td><td>3</td><td>3</td></tr>" in page.content
+    assert b"<tr><td>New model</td><td>1</td><td>0</td></tr>" in page.content
     assert run.requested_by == editor
 
 
@@ -273,3 +276,21 @@ def test_staff_without_the_editors_rights_cannot_sync_or_decide(client, db):
 )
 def test_admin_pages_open_for_editors(client, editor, name):
     assert client.get(reverse(name)).status_code == HTTPStatus.OK
+
+
+def test_a_sync_from_a_broken_file_says_why_and_changes_nothing(
+    synced_catalog, client, editor
+):
+    before = count_rows()
+    client.post(
+        reverse("admin:upstream_syncrun_sync"),
+        {"file": SimpleUploadedFile("api.json", b'{"openai": {"id": "openai",')},
+    )
+    run = SyncRun.objects.latest("pk")
+    work()
+
+    page = client.get(run.get_absolute_url())
+
+    assert b"Failed" in page.content
+    assert b"not valid JSON" in page.content
+    assert count_rows() == before
