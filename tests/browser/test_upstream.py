@@ -8,6 +8,7 @@ import sys
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.support import ROOT
 from tests.upstream.conftest import sample
@@ -74,12 +75,14 @@ def test_editor_accepts_one_providers_prices_from_a_synced_file(
 
     by = page.locator("#changelist-filter")
     by.locator("[data-filter-title=topic]").get_by_role("link", name="Price").click()
+    page.wait_for_url(re.compile(r"topic__exact=price"))
     by.locator("[data-filter-title=provider]").get_by_role(
         "link", name="anthropic"
     ).click()
+    page.wait_for_url(re.compile(r"provider=anthropic"))
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 2
-    assert "Claude Haiku 4.5 on Anthropic" in rows.nth(0).inner_text()
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Claude Haiku 4.5 on Anthropic")
     # Every row the filter shows: the header's box ticks them all.
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option("accept")
@@ -90,7 +93,8 @@ def test_editor_accepts_one_providers_prices_from_a_synced_file(
     by.locator("[data-filter-title=provider]").get_by_role(
         "link", name="openai"
     ).click()
-    assert "GPT-4.1 Mini on OpenAI" in page.locator("#result_list").inner_text()
+    page.wait_for_url(re.compile(r"provider=openai"))
+    expect(page.locator("#result_list")).to_contain_text("GPT-4.1 Mini on OpenAI")
 
     reader = page.context.browser.new_context(base_url=site.url).new_page()
     reader.goto(PAIR)
