@@ -8,7 +8,6 @@ import sys
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.browser.support import ROOT
 from tests.upstream.conftest import sample
@@ -58,6 +57,8 @@ def week_of_changes() -> dict:
 def test_editor_accepts_one_providers_prices_from_a_synced_file(
     page, site, worker, tmp_path
 ):
+    from playwright.sync_api import expect  # the harness checks it is installed
+
     upload = tmp_path / "api.json"
     upload.write_text(json.dumps(week_of_changes()))
     page.goto("/admin/login/")
