@@ -1,10 +1,13 @@
 """Syncing from a real HTTP server: what is proposed, what applies, what survives."""
 
+import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from catalog.importing import count_rows
 from catalog.models import LLMModel, Offering, PricePoint
@@ -339,3 +342,38 @@ def test_sync_from_a_catalog_document_file(synced_catalog, tmp_path):
         ("field", "price", "o3", "openai", "input_price", Status.PENDING),
         ("field", "price", "o3", "openai", "output_price", Status.PENDING),
     }
+
+
+def test_command_prints_counts_per_kind(at_sample, tmp_path):
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(changed(sample())))
+    out = io.StringIO()
+
+    call_command("sync_upstream", "--source", str(path), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert any(re.fullmatch(r"Price\s+3\s+3", line) for line in lines)
+    assert any(re.fullmatch(r"New model\s+1\s+0", line) for line in lines)
+    assert re.search(r"8 differences, 4 applied by policy, 4 waiting", lines[-1])
+
+
+def test_command_dry_run_writes_nothing(at_sample, tmp_path):
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(changed(sample())))
+    before = count_rows()
+    out = io.StringIO()
+
+    call_command("sync_upstream", "--source", str(path), "--dry-run", stdout=out)
+
+    assert "nothing was written" in out.getvalue()
+    assert count_rows() == before
+    assert not UpstreamChange.objects.exists()
+
+
+def test_command_fails_with_the_reason_on_a_broken_file(at_sample, tmp_path):
+    path = tmp_path / "api.json"
+    path.write_text('{"openai": ')
+
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("sync_upstream", "--source", str(path))
+    assert not ChangeSet.objects.exists()
