@@ -13,7 +13,8 @@ SQLite put the same result first:
 
 Text is compared normalised (normalise()): NFKC, case folded, punctuation as
 spaces. On PostgreSQL the candidates come from full-text search (prefix
-tsquery) and pg_trgm, both served by GIN indexes (migration 0008); elsewhere
+tsquery, a GIN index, migration 0008) and from pg_trgm's nearest names (GiST
+indexes, migration 0010); elsewhere
 every published row is read and ranked here, which is fine for a local
 catalog. Either way a search costs the same four queries, one per kind.
 """
@@ -23,6 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -48,6 +50,9 @@ MAX_WORDS = 8
 MIN_SIMILARITY = 0.3
 # Rows PostgreSQL hands over per kind for ranking, most promising first.
 CANDIDATES = 200
+# Close spellings: the names (and providers' model ids) nearest to the query.
+NEAREST_NAMES = 30
+MODELS = '"catalog_llmmodel"'
 
 EXACT, PREFIX, WORDS, CLOSE = 4, 3, 2, 1
 # Letters and digits of any script; everything else separates words.
@@ -63,42 +68,56 @@ MODEL_DOCUMENT_SQL = (
 NORMALISED_NAME_SQL = (
     "regexp_replace(lower(\"catalog_llmmodel\".\"name\"), '[^[:alnum:]]+', ' ', 'g')"
 )
+MODEL_ID_DOCUMENT_SQL = (
+    "to_tsvector('simple'::regconfig, regexp_replace(lower(\"provider_model_id\"), "
+    "'[^[:alnum:]]+', ' ', 'g'))"
+)
 NAME_DOCUMENT_SQL = (
     "to_tsvector('simple'::regconfig, regexp_replace(lower({table}.\"name\"), "
     "'[^[:alnum:]]+', ' ', 'g'))"
 )
 
 
+@lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
     """Text as search compares it: NFKC, case folded, words joined by one space."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(WORD.findall(folded))
 
 
-def trigrams(text: str) -> set[str]:
+@lru_cache(maxsize=65_536)
+def _word_trigrams(word: str) -> frozenset[str]:
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigrams of normalised text: each word padded, two spaces before."""
-    grams = set()
-    for word in text.split():
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset().union(*(_word_trigrams(word) for word in text.split()))
+
+
+def _overlap(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left or not right:
+        return 0.0
+    shared = len(left & right)
+    return shared / (len(left) + len(right) - shared)
 
 
 def similarity(a: str, b: str) -> float:
     """Shared trigrams over all trigrams, as pg_trgm's similarity() (0 to 1)."""
-    left, right = trigrams(a), trigrams(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
+    return _overlap(trigrams(a), trigrams(b))
 
 
 def best_similarity(query: str, text: str) -> float:
     """The query's similarity to the text or to its closest run of words."""
-    best = similarity(query, text)
-    words, size = text.split(), len(query.split())
+    grams = trigrams(query)
+    words = [_word_trigrams(word) for word in text.split()]
+    best = _overlap(grams, frozenset().union(*words))
+    size = len(query.split())
     for width in {max(1, size - 1), size, size + 1}:
         for start in range(max(1, len(words) - width + 1)):
-            best = max(best, similarity(query, " ".join(words[start : start + width])))
+            window = frozenset().union(*words[start : start + width])
+            best = max(best, _overlap(grams, window))
     return best
 
 
@@ -169,11 +188,9 @@ def _candidate(
 
 
 class _PostgreSQL:
-    """Candidates from the GIN indexes: full-text prefix matches and pg_trgm."""
+    """Candidates from the indexes: full-text prefix matches and the nearest names."""
 
     def small_table(self, model, kind: str, query: str, words: list[str]):
-        # Vendors, providers and benchmarks number hundreds at most: a scan of
-        # the table costs less than keeping indexes for it.
         table = connection.ops.quote_name(model._meta.db_table)
         rows = (
             model.objects.alias(
@@ -181,8 +198,8 @@ class _PostgreSQL:
             )
             .filter(
                 Q(document=_tsquery(words, " | "))
-                | Q(name__trigram_similar=query)
-                | Q(slug__trigram_similar=query)
+                | Q(slug=query.replace(" ", "-"))
+                | _nearest(table, table, "id", "name", query, NEAREST_NAMES)
             )
             .values_list("pk", "slug", "name")[:CANDIDATES]
         )
@@ -192,15 +209,14 @@ class _PostgreSQL:
         slug = query.replace(" ", "-")
         found = (
             Q(document=_tsquery(words, " & "))
-            | Q(name__trigram_similar=query)
             | Q(slug=slug)
-            # = ANY(ARRAY(…)) runs once, so the planner can OR it with the
-            # indexes above; IN (SELECT …) would make it scan every model.
+            | _nearest(MODELS, MODELS, "id", "name", query, NEAREST_NAMES)
             | Q(
                 RawSQL(
-                    '"catalog_llmmodel"."id" = ANY(ARRAY(SELECT "model_id" '
-                    'FROM "catalog_offering" WHERE "provider_model_id" %% %s))',
-                    (query,),
+                    f'{MODELS}."id" = ANY(ARRAY(SELECT "model_id" '
+                    f'FROM "catalog_offering" WHERE {MODEL_ID_DOCUMENT_SQL} '
+                    "@@ to_tsquery('simple'::regconfig, %s)))",
+                    (_tsquery_text(words, " & "),),
                     output_field=BooleanField(),
                 )
             )
@@ -220,6 +236,7 @@ class _PostgreSQL:
                 provider_ids=ArraySubquery(
                     Offering.objects.filter(model=OuterRef("pk"))
                     .exclude(provider_model_id="")
+                    .order_by()
                     .values("provider_model_id")
                 )
             )
@@ -242,12 +259,41 @@ class _PostgreSQL:
         ]
 
 
+def _nearest(
+    outer: str, table: str, key: str, column: str, query: str, limit: int
+) -> Q:
+    """Rows whose `column` is among the `limit` nearest to the query by trigrams.
+
+    The nearest come from a walk of the column's GiST index (migration 0010);
+    = ANY(ARRAY(…)) runs that once, so the planner can OR it with the other
+    index scans, where IN (SELECT …) would make it read every row.
+    """
+    return Q(
+        RawSQL(
+            f'{outer}."id" = ANY(ARRAY(SELECT "{key}" FROM {table} '
+            f'ORDER BY "{column}" <-> %s LIMIT {int(limit)}))',
+            (query,),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _tsquery_text(words: list[str], operator: str) -> str:
+    """The words joined by & or |, as prefixes: 'gpt':* & '4' & 'mi':*.
+
+    A one-letter word is a prefix only when last (still being typed): as a
+    prefix elsewhere it would match nearly every row. Words hold no quotes.
+    """
+    last = len(words) - 1
+    return operator.join(
+        f"'{word}':*" if len(word) > 1 or index == last else f"'{word}'"
+        for index, word in enumerate(words)
+    )
+
+
 def _tsquery(words: list[str], operator: str) -> SearchQuery:
-    """Each word as a prefix, joined by & or |: 'gpt':* & '4':* (words hold no quotes)."""
     return SearchQuery(
-        operator.join(f"'{word}':*" for word in words),
-        search_type="raw",
-        config="simple",
+        _tsquery_text(words, operator), search_type="raw", config="simple"
     )
 
 

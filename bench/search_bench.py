@@ -1,0 +1,151 @@
+#!/usr/bin/env python
+"""Search time and SQL queries at 2,000 and 10,000 models, on PostgreSQL.
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/versus \
+    python bench/search_bench.py [--sizes 2000 10000] [--runs 30]
+
+For each size it creates a throw-away database beside DATABASE_URL's (dropped
+afterwards), migrates it, fills it with `manage.py generate_catalog`, then, in a
+child process, calls catalog.search.search() in-process for a set of queries
+(an exact name, a prefix, words, a typo, a vendor's name and a word for its
+model, a provider's model id, a query that matches nothing) and prints the
+median per query and overall, side by side for the sizes, with the number of
+queries each search ran. Nothing is cached between runs but PostgreSQL's own
+buffers, as after any catalog edit.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build(size: int, database_url: str) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "REDIS_URL": "",
+    }
+    for args in (
+        ["migrate", "--no-input"],
+        ["generate_catalog", "--models", str(size)],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return env
+
+
+def queries_for_catalog() -> dict[str, str]:
+    """Queries shaped after what the catalog holds (generated names are random)."""
+    from catalog.models import LLMModel, Offering
+
+    model = LLMModel.objects.published().select_related("vendor").order_by("pk")[7]
+    words = model.name.split()
+    typo = model.name[:2] + model.name[3] + model.name[2] + model.name[4:]
+    provider_id = (
+        Offering.objects.exclude(provider_model_id="")
+        .values_list("provider_model_id", flat=True)
+        .first()
+    )
+    return {
+        "exact name": model.name,
+        "prefix": model.name[: max(3, len(model.name) // 2)],
+        "words, any order": " ".join(reversed(words[1:])),
+        "typo": typo,
+        "vendor and a word": f"{model.vendor.name.split()[0]} {words[1]}",
+        "provider's model id": provider_id or model.slug,
+        "no match": "zzqx wobble",
+    }
+
+
+def measure(runs: int) -> dict:
+    """Runs in the child process, against the database in the environment."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.search import search
+
+    results = {}
+    for label, query in queries_for_catalog().items():
+        search(query, limit=20)  # warm the connection and PostgreSQL's buffers
+        times = []
+        with CaptureQueriesContext(connection) as captured:
+            search(query, limit=20)
+        for _ in range(runs):
+            start = time.perf_counter()
+            search(query, limit=20)
+            times.append((time.perf_counter() - start) * 1000)
+        results[label] = {
+            "query": query,
+            "ms": statistics.median(times),
+            "sql": len(captured.captured_queries),
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.runs)))
+        return
+
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database: the target is PostgreSQL's."
+        )
+    from tests.databases import throwaway_postgres
+
+    table = {}
+    for size in args.sizes:
+        with throwaway_postgres(base, "versus_search_bench") as url:
+            env = build(size, url)
+            answer = subprocess.run(
+                [sys.executable, __file__, "--child", "--runs", str(args.runs)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            table[size] = json.loads(answer.stdout.strip().splitlines()[-1])
+
+    sizes = list(table)
+    print(
+        "| query | "
+        + " | ".join(f"{s:,} models (ms, median)" for s in sizes)
+        + " | SQL queries |"
+    )
+    print("| --- | " + " | ".join("---:" for _ in sizes) + " | ---: |")
+    labels = list(table[sizes[0]])
+    for label in labels:
+        cells = " | ".join(f"{table[s][label]['ms']:.1f}" for s in sizes)
+        print(f"| {label} | {cells} | {table[sizes[-1]][label]['sql']} |")
+    overall = " | ".join(
+        f"{statistics.median(r['ms'] for r in table[s].values()):.1f}" for s in sizes
+    )
+    print(f"| median of the queries | {overall} | |")
+
+
+if __name__ == "__main__":
+    main()
