@@ -9,7 +9,16 @@ get_absolute_url reverses.
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -110,9 +119,20 @@ SORTS = {
 
 
 def sorted_models(models, sort: str):
-    if sort == "price":
+    if sort == "price" and "from_blended" not in models.query.annotations:
         models = models.annotate(from_blended=_from_blended_price())
     return models.order_by(*SORTS[sort])
+
+
+def by_benchmark(models, benchmark: Benchmark):
+    """Best score on the benchmark first (its own direction), unscored models last."""
+    scores = Score.objects.filter(model=OuterRef("pk"), benchmark=benchmark)
+    models = models.annotate(benchmark_score=Subquery(scores.values("value")[:1]))
+    score = F("benchmark_score")
+    best_first = score.desc(nulls_last=True)
+    if not benchmark.higher_is_better:
+        best_first = score.asc(nulls_last=True)
+    return models.order_by(best_first, "name", "slug")
 
 
 class ModelListView(ListView):
@@ -125,9 +145,22 @@ class ModelListView(ListView):
             .distinct()
             .order_by("name")
         )
+        # Providers and benchmarks are few: one query each, whatever the catalog.
+        benchmarks = list(
+            Benchmark.objects.order_by("name", "slug").only(
+                "slug", "name", "unit", "higher_is_better"
+            )
+        )
+        self.benchmarks = {benchmark.slug: benchmark for benchmark in benchmarks}
         self.form = ModelFilterForm(
             request.GET or None,
             vendor_choices=[(vendor.slug, vendor.name) for vendor in vendors],
+            provider_choices=list(
+                Provider.objects.order_by("name", "slug").values_list("slug", "name")
+            ),
+            benchmark_choices=[
+                (benchmark.slug, benchmark.name) for benchmark in benchmarks
+            ],
         )
         self.filters = self.form.valid_filters() if self.form.is_bound else {}
         return super().get(request, *args, **kwargs)
@@ -140,6 +173,22 @@ class ModelListView(ListView):
             models = models.filter(**{capability: True})
         if weights := self.filters.get("open_weights"):
             models = models.filter(open_weights=weights == "yes")
+        if provider := self.filters.get("provider"):
+            models = models.filter(
+                Exists(
+                    Offering.objects.available().filter(
+                        model=OuterRef("pk"), provider__slug=provider
+                    )
+                )
+            )
+        if (min_context := self.filters.get("min_context")) is not None:
+            models = models.filter(context_window__gte=min_context)
+        if (max_price := self.filters.get("max_price")) is not None:
+            models = models.annotate(from_blended=_from_blended_price()).filter(
+                from_blended__lte=max_price
+            )
+        if slug := self.filters.get("benchmark"):
+            return by_benchmark(models, self.benchmarks[slug])
         return sorted_models(models, self.filters.get("sort", "name"))
 
     def paginate_queryset(self, queryset, page_size):
@@ -152,6 +201,8 @@ class ModelListView(ListView):
         context = super().get_context_data(**kwargs)
         # Facts only for the models on this page: the list never loads them all.
         context["rows"] = model_rows(_with_facts(context["page_obj"].object_list))
+        if slug := self.filters.get("benchmark"):
+            context["benchmark"] = self.benchmarks[slug]
         query = self.request.GET.copy()
         query.pop("page", None)
         title = "All models"

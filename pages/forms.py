@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 
-from catalog.models import CAPABILITY_LABELS
+from catalog.models import CAPABILITY_LABELS, MAX_TOKENS
 
 # A month of tokens above ten trillion is a typo, not a workload.
 MAX_MONTHLY_TOKENS = 10**13
@@ -35,6 +35,16 @@ UNKNOWN_VENDOR_MESSAGE = (
 UNKNOWN_CAPABILITY_MESSAGE = "“%(value)s” is not a capability we track."
 OPEN_WEIGHTS_MESSAGE = "Choose “open weights”, “closed weights” or “any”."
 SORT_MESSAGE = "“%(value)s” is not a way to sort; choose one from the list."
+UNKNOWN_PROVIDER_MESSAGE = (
+    "“%(value)s” is not a provider we list. Choose one from the list."
+)
+UNKNOWN_BENCHMARK_MESSAGE = (
+    "“%(value)s” is not a benchmark we list. Choose one from the list."
+)
+MAX_PRICE_MESSAGE = "Enter a price in US dollars per million tokens, such as 2 or 0.5."
+MAX_PRICE_RANGE_MESSAGE = "Enter a price from 0 to 999,999 dollars per million tokens."
+MIN_CONTEXT_MESSAGE = "Enter a whole number of tokens, such as 128000."
+MIN_CONTEXT_RANGE_MESSAGE = "Enter a number of tokens from 1 to 1,000,000,000."
 
 SORT_CHOICES = (
     ("name", "Name (A to Z)"),
@@ -159,16 +169,62 @@ class ModelFilterForm(forms.Form):
         choices=OPEN_WEIGHTS_CHOICES,
         error_messages={"invalid_choice": OPEN_WEIGHTS_MESSAGE},
     )
+    provider = forms.ChoiceField(
+        label="Served by",
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_PROVIDER_MESSAGE},
+    )
+    max_price = forms.DecimalField(
+        label="Blended price at most ($ per million tokens)",
+        required=False,
+        min_value=0,
+        max_value=Decimal("999999"),
+        decimal_places=6,
+        error_messages={
+            "invalid": MAX_PRICE_MESSAGE,
+            "min_value": MAX_PRICE_RANGE_MESSAGE,
+            "max_value": MAX_PRICE_RANGE_MESSAGE,
+            "max_decimal_places": MAX_PRICE_MESSAGE,
+            "max_digits": MAX_PRICE_RANGE_MESSAGE,
+            "max_whole_digits": MAX_PRICE_RANGE_MESSAGE,
+        },
+    )
+    min_context = forms.IntegerField(
+        label="Context at least (tokens)",
+        required=False,
+        min_value=1,
+        max_value=MAX_TOKENS,
+        error_messages={
+            "invalid": MIN_CONTEXT_MESSAGE,
+            "min_value": MIN_CONTEXT_RANGE_MESSAGE,
+            "max_value": MIN_CONTEXT_RANGE_MESSAGE,
+        },
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
         choices=SORT_CHOICES,
         error_messages={"invalid_choice": SORT_MESSAGE},
     )
+    benchmark = forms.ChoiceField(
+        label="Or sort by benchmark score",
+        required=False,
+        help_text="Best score first; models without a score come last.",
+        error_messages={"invalid_choice": UNKNOWN_BENCHMARK_MESSAGE},
+    )
 
-    def __init__(self, *args, vendor_choices: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        vendor_choices: list[tuple[str, str]],
+        provider_choices: list[tuple[str, str]] = (),
+        benchmark_choices: list[tuple[str, str]] = (),
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vendor"].choices = [("", "Any vendor"), *vendor_choices]
+        self.fields["provider"].choices = [("", "Any provider"), *provider_choices]
+        self.fields["benchmark"].choices = [("", "No benchmark"), *benchmark_choices]
 
     def valid_filters(self) -> dict:
         """The fields that are valid, so one bad value never empties the whole list."""

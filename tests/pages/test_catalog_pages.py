@@ -351,9 +351,9 @@ def test_models_list_uses_the_same_queries_at_any_catalog_size(
     client, size, django_assert_num_queries
 ):
     _model_catalog(size)
-    # Vendors for the filter, the count, one page of models sorted in SQL, and
-    # that page's offerings, tiers, scores and reviews.
-    with django_assert_num_queries(7):
+    # Vendors, providers and benchmarks for the filters, the count, one page of
+    # models sorted in SQL, and that page's offerings, tiers, scores and reviews.
+    with django_assert_num_queries(9):
         response = client.get("/models/", {"sort": "price"})
     assert response.status_code == HTTPStatus.OK
     assert len(listed_models(html_of(response))) == min(size, 50)
