@@ -5,7 +5,8 @@ from http import HTTPStatus
 import pytest
 
 from catalog.models import LLMModel, Offering, Score
-from tests.factories import LLMModelFactory, OfferingFactory, ScoreFactory
+from tests.api.support import LIST_QUERIES, grow_catalog
+from tests.factories import LLMModelFactory, ScoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -293,19 +294,9 @@ def test_scheduled_draft_appears_once_its_time_has_come(api, catalog):
 
 # --- Query counts: fixed, whatever the catalog's size. --------------------------------
 
-# 1 the key, 1 the page (annotations are subqueries of the same query).
-LIST_QUERIES = 2
 # 1 the key, 1 the model, then offerings, their tiers, their price history,
 # scores (with benchmarks) and reviews.
 MODEL_DETAIL_QUERIES = 7
-
-
-def grow_catalog(size: int) -> None:
-    for _ in range(size):
-        model = LLMModelFactory()
-        OfferingFactory(model=model)
-        OfferingFactory(model=model)
-        ScoreFactory(model=model)
 
 
 @pytest.mark.parametrize("size", [1, 12])

@@ -34,8 +34,8 @@ from catalog import changes
 from catalog.exporting import catalog_export
 from catalog.importing import catalog_import
 from catalog.models import LLMModel, Offering, PartnerKey
-from tests.api.test_docs_examples import ROOT
 from tests.catalog.adminforms import change_form_data
+from tests.ops.stack import ROOT
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from comparisons import services
 from tests.factories import LLMModelFactory
-from tests.pages.test_model_tables import table_rows
+from tests.pages.support import table_rows
 
 pytestmark = pytest.mark.django_db
 

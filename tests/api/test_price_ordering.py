@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from tests.api.test_catalog import LIST_QUERIES, grow_catalog
+from tests.api.support import LIST_QUERIES, grow_catalog
 from tests.factories import LLMModelFactory, OfferingFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db

@@ -190,3 +190,23 @@ def table_cell(page, caption: str, row: str, column: str) -> str:
     if "error" in found:
         pytest.fail(found["error"], pytrace=False)
     return found["text"]
+
+
+def tab_to(page, label: str, limit: int = 80) -> None:
+    """Press Tab until the control labelled ``label`` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused_label(page) == label:
+            return
+    pytest.fail(f"Tab never reached a control labelled {label!r}", pytrace=False)
+
+
+def focused_label(page) -> str:
+    """The text of the label of the focused form control, or the control's own text."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const label = el && el.labels && el.labels[0];
+            return ((label ? label.textContent : el && el.textContent) || '').trim();
+        }"""
+    )

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.support import REFERENCE_PAIR, table_cell
+from tests.browser.support import REFERENCE_PAIR, tab_to, table_cell
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -27,26 +27,6 @@ API_ENDPOINTS = (
     "/api/v1/comparisons/{}/",
     "/api/v1/export/",
 )
-
-
-def focused_label(page) -> str:
-    """The text of the label of the focused form control, or the control's own text."""
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            const label = el && el.labels && el.labels[0];
-            return ((label ? label.textContent : el && el.textContent) || '').trim();
-        }"""
-    )
-
-
-def tab_to(page, label: str, limit: int = 80) -> None:
-    """Press Tab until the control labelled ``label`` has focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused_label(page) == label:
-            return
-    pytest.fail(f"Tab never reached a control labelled {label!r}", pytrace=False)
 
 
 def choose_with_arrow_keys(page, option: str, limit: int = 10) -> None:

@@ -7,8 +7,8 @@ from tests.browser.support import (
     REFERENCE_PAIR,
     axe_violations,
     describe_violations,
+    tab_to,
 )
-from tests.browser.test_flows import tab_to
 
 pytestmark = pytest.mark.xdist_group("browser")
 

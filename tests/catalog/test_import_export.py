@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from catalog import models as catalog
 from catalog.exporting import catalog_export, catalog_export_chunks
-from tests.catalog.test_import_errors import snapshot, valid_document
+from tests.catalog.documents import snapshot, valid_document
 from tests.factories import (
     BenchmarkFactory,
     ComparisonFactory,

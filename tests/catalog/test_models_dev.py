@@ -20,7 +20,7 @@ from catalog.importing.models_dev import (
     slugify,
 )
 from catalog.importing.validation import catalog_validate
-from tests.catalog.test_import_errors import snapshot
+from tests.catalog.documents import snapshot
 
 pytestmark = pytest.mark.django_db
 

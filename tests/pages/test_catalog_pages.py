@@ -18,7 +18,7 @@ from tests.factories import (
     ScoreFactory,
     VendorFactory,
 )
-from tests.pages.test_pair_pages import (
+from tests.pages.support import (
     forbidden_words,
     html_of,
     section,

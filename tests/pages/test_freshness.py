@@ -8,7 +8,7 @@ import pytest
 
 from catalog.models import Comparison, Offering, Review, Score
 from tests.factories import ReviewFactory
-from tests.pages.test_pair_pages import PAIR_URL, html_of, visible_text
+from tests.pages.support import PAIR_URL, html_of, visible_text
 
 pytestmark = pytest.mark.django_db
 

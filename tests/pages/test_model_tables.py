@@ -1,46 +1,16 @@
 """The page of three or four models: addresses, best marks, links, the add form."""
 
 import re
-from html import unescape
 from http import HTTPStatus
 
 import pytest
-from django.utils.html import strip_tags
 
 from tests.factories import LLMModelFactory, OfferingFactory
-from tests.pages.test_pair_pages import forbidden_words, html_of, section
+from tests.pages.support import forbidden_words, html_of, section, table_rows
 
 pytestmark = pytest.mark.django_db
 
 TRIPLE = "/compare/alpha-vs-beta-vs-gamma/"
-
-
-def table_rows(html: str) -> dict[str, list[tuple[str, bool]]]:
-    """Each row of the models table: label -> [(cell text, marked best)]."""
-    table = re.search(r'<table class="models-table">.*?</table>', html, re.DOTALL)
-    assert table, "no models table"
-    rows = {}
-    for body in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.DOTALL):
-        label = re.search(r'<th scope="row">(.*?)</th>', body, re.DOTALL)
-        if label is None:
-            continue
-        cells = re.findall(r'<td class="num( best)?">(.*?)</td>', body, re.DOTALL)
-        rows[_text(label.group(1))] = [
-            (
-                _text(
-                    re.sub(
-                        r'<span class="(visually-hidden|best-mark)".*?</span>', "", c
-                    )
-                ),
-                bool(b),
-            )
-            for b, c in cells
-        ]
-    return rows
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
 
 
 def best_of(rows, label: str) -> list[int]:

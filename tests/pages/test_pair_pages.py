@@ -30,34 +30,19 @@ from tests.factories import (
     ScoreFactory,
     VendorFactory,
 )
+from tests.pages.support import (
+    PAIR_URL,
+    forbidden_words,
+    html_of,
+    section,
+    visible_faq,
+    visible_text,
+)
 
 pytestmark = pytest.mark.django_db
 
-PAIR_URL = "/compare/gpt-4-1-mini-vs-grok-4-20/"
-# Words that betray a template or a missing value (comparison-rules.md).
-FORBIDDEN = (
-    re.compile(r"\bNone\b"),
-    re.compile(r"\bnull\b"),
-    re.compile(r"\bnan\b", re.IGNORECASE),
-    re.compile(r"\binf\b", re.IGNORECASE),
-    re.compile(r"\$-"),
-    re.compile(r"\{%|%\}|\{\{"),
-)
-
 
 # --- Helpers (the catalog page tests use them too) -------------------------------------
-
-
-def html_of(response) -> str:
-    return response.content.decode()
-
-
-def visible_text(html: str) -> str:
-    """The page's text as a reader sees it: no head, scripts or tags."""
-    body = html.split("<body", 1)[-1]
-    body = re.sub(r"<script\b.*?</script>", " ", body, flags=re.DOTALL)
-    body = re.sub(r'<span class="visually-hidden">.*?</span>', " ", body)
-    return re.sub(r"\s+", " ", unescape(strip_tags(body)))
 
 
 def json_ld_blocks(html: str) -> list[dict]:
@@ -69,29 +54,6 @@ def json_ld_blocks(html: str) -> list[dict]:
 
 def json_ld_of_type(html: str, kind: str) -> dict:
     return next(block for block in json_ld_blocks(html) if block["@type"] == kind)
-
-
-def forbidden_words(html: str) -> list[str]:
-    return [pattern.pattern for pattern in FORBIDDEN if pattern.search(html)]
-
-
-def section(html: str, heading_id: str) -> str:
-    """The HTML of the <section> whose heading has this id."""
-    match = re.search(
-        rf'<section aria-labelledby="{heading_id}".*?</section>', html, re.DOTALL
-    )
-    assert match, f"no section {heading_id}"
-    return match.group(0)
-
-
-def visible_faq(html: str) -> list[tuple[str, str]]:
-    faq = section(html, "faq")
-    questions = re.findall(r"<dt>(.*?)</dt>", faq, re.DOTALL)
-    answers = re.findall(r"<dd>(.*?)</dd>", faq, re.DOTALL)
-    return [
-        (unescape(strip_tags(q)).strip(), unescape(strip_tags(a)).strip())
-        for q, a in zip(questions, answers, strict=True)
-    ]
 
 
 def small_catalog(size: int) -> list[LLMModel]:

@@ -14,7 +14,7 @@ from tests.factories import (
     ProviderFactory,
     ScoreFactory,
 )
-from tests.pages.test_pair_pages import forbidden_words, html_of
+from tests.pages.support import forbidden_words, html_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from catalog.models import LLMModel
 from tests.factories import LLMModelFactory, OfferingFactory
-from tests.pages.test_pair_pages import html_of
+from tests.pages.support import html_of
 
 pytestmark = pytest.mark.django_db
 

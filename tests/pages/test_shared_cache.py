@@ -11,7 +11,7 @@ from catalog.models import ComparisonFAQ
 from core.page_cache import local_pages
 from core.view_cache import rendered_once
 from tests.factories import ComparisonFactory
-from tests.pages.test_pair_pages import PAIR_URL, html_of, visible_faq
+from tests.pages.support import PAIR_URL, html_of, visible_faq
 
 pytestmark = pytest.mark.django_db
 
