@@ -80,3 +80,9 @@ FORBIDDEN = (
 
 def cell_text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
+
+
+def listed_models(html: str) -> list[str]:
+    """Model names in the list's table, in order."""
+    table = html.split('<caption id="models-caption">', 1)[1]
+    return re.findall(r'<th scope="row"><a href="/models/[^"]+/">([^<]+)</a>', table)

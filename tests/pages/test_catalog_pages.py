@@ -21,6 +21,7 @@ from tests.factories import (
 from tests.pages.support import (
     forbidden_words,
     html_of,
+    listed_models,
     section,
     visible_text,
 )
@@ -28,12 +29,6 @@ from tests.pages.support import (
 pytestmark = pytest.mark.django_db
 
 MODEL_URL = "/models/gpt-4-1-mini/"
-
-
-def listed_models(html: str) -> list[str]:
-    """Model names in the list's table, in order."""
-    table = html.split('<caption id="models-caption">', 1)[1]
-    return re.findall(r'<th scope="row"><a href="/models/[^"]+/">([^<]+)</a>', table)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from tests.factories import (
     ProviderFactory,
     ScoreFactory,
 )
-from tests.pages.test_catalog_pages import listed_models
-from tests.pages.test_pair_pages import html_of
+from tests.pages.support import html_of, listed_models
 
 pytestmark = pytest.mark.django_db
 
