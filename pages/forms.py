@@ -207,7 +207,7 @@ class ModelFilterForm(forms.Form):
         error_messages={"invalid_choice": SORT_MESSAGE},
     )
     benchmark = forms.ChoiceField(
-        label="Or sort by benchmark score",
+        label="Rank by benchmark score",
         required=False,
         help_text="Best score first; models without a score come last.",
         error_messages={"invalid_choice": UNKNOWN_BENCHMARK_MESSAGE},

@@ -113,7 +113,7 @@ def test_benchmark_sort_shows_the_scores_beside_the_prices(client, catalog):
         ({"min_context": "0"}, "Context at least (tokens)", "from 1 to 1,000,000,000"),
         ({"min_context": "9" * 30}, "Context at least (tokens)", ""),
         ({"provider": "nowhere"}, "Served by", "not a provider we list"),
-        ({"benchmark": "vibes"}, "Or sort by benchmark score", "not a benchmark"),
+        ({"benchmark": "vibes"}, "Rank by benchmark score", "not a benchmark"),
         ({"max_price": "\x00"}, "Blended price at most ($ per million tokens)", ""),
     ],
 )
