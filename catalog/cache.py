@@ -67,7 +67,24 @@ def version_pinned() -> Iterator[str]:
         _pinned.reset(token)
 
 
-def bump_catalog_version() -> str:
+# Replaced by every write the change log may not describe (loaddata, bulk
+# writes, QuerySet.update): whatever keeps an index of the catalog and follows
+# the log must then build it anew (comparisons/services/related.py).
+UNLOGGED_KEY = "catalog-unlogged-write"
+
+
+def unlogged_write_mark() -> str | None:
+    """The mark of the last unlogged write; None if the cache has none (or is down)."""
+    mark = cache.get(UNLOGGED_KEY)
+    if mark is None and cache.add(UNLOGGED_KEY, uuid.uuid4().hex, timeout=None):
+        mark = cache.get(UNLOGGED_KEY)
+    return mark
+
+
+def bump_catalog_version(*, logged: bool = False) -> str:
+    """A new catalog version; logged=True only for writes the change log records."""
+    if not logged:
+        cache.delete(UNLOGGED_KEY)
     _pinned.set(None)  # a write in a pinned request reads the new version after it
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, timeout=None)

@@ -35,12 +35,13 @@ LOGGED = (
 )
 
 
-def _bump(sender, **kwargs) -> None:
+def _bump(sender, raw: bool = False, **kwargs) -> None:
     # Now, so the editing request itself sees fresh pages, and again after
     # commit, so a page rendered by another process mid-transaction (with the
-    # old data) is not kept under the version that follows the edit.
-    bump_catalog_version()
-    transaction.on_commit(bump_catalog_version)
+    # old data) is not kept under the version that follows the edit. loaddata
+    # (raw) writes no change-log entry, so its bump says so.
+    bump_catalog_version(logged=not raw)
+    transaction.on_commit(lambda: bump_catalog_version(logged=not raw))
 
 
 def _loaded(sender, instance, **kwargs) -> None:

@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import heapq
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -14,23 +14,36 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
     Min,
     Q,
     Value,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from catalog.cache import catalog_version
+from catalog.cache import catalog_version, unlogged_write_mark
+from catalog.models import (
+    ChangeKind,
+    ChangeLogEntry,
+    ChangeLogPruning,
+    LLMModel,
+    Offering,
+)
 from catalog.models import Comparison as CuratedComparison
-from catalog.models import LLMModel, Offering
 from comparisons import derivation
 from comparisons.derivation import (
     RelatedPair,
     pair_slug,
 )
 from comparisons.services.facts import ModelRef, blend_input_weight
+
+# Change-log kinds that name a model (its own slug, or its offering's, score's or review's).
+MODEL_KINDS = (
+    ChangeKind.MODEL,
+    ChangeKind.OFFERING,
+    ChangeKind.SCORE,
+    ChangeKind.REVIEW,
+)
 
 # --- "Continue comparing" ---------------------------------------------------------------
 
@@ -74,54 +87,73 @@ class RelatedIndex:
     ladder_prices: list[Decimal]
     featured: list[tuple[int, int]]  # (model_a_id, model_b_id), latest first
     curated_pairs: frozenset[frozenset[int]]
+    # (-updated_at, pk) of each entry: the order of `recent`.
+    recent_keys: dict[int, tuple] = dataclasses.field(default_factory=dict)
+    # The last change-log entry the index has taken in (catalog/changes.py).
+    log_position: int = 0
+    # The last unlogged write it has seen (catalog/cache.py); None: unknown.
+    unlogged_mark: str | None = None
 
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+# More changes than this since the index was made: build it again instead.
+UPDATE_LIMIT = 500
 
 _index_lock = threading.Lock()
 _index: tuple[tuple[str, Decimal], RelatedIndex] | None = None
 
 
 def related_index(version: str, weight: Decimal) -> RelatedIndex:
-    """This process's index for the catalog version, built on first use (3 queries)."""
+    """This process's index for the catalog version.
+
+    Built on first use; after an edit it is updated for what the change log
+    says changed since (a few queries, whatever the catalog's size), so the
+    first page after an edit costs about what any other does.
+    """
     global _index
     key = (version, weight)
     current = _index
     if current is not None and current[0] == key:
         return current[1]
-    built = _related_index_build(weight)
+    built = None
+    if current is not None and current[0][1] == weight:
+        built = _related_index_update(current[1], weight)
+    if built is None:
+        built = _related_index_build(weight)
     with _index_lock:
         _index = (key, built)
     return built
 
 
-def _related_index_build(weight: Decimal) -> RelatedIndex:
+def _log_position() -> int:
+    return ChangeLogEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _index_rows(weight: Decimal, models: Q):
+    """(entry, recent key) of the models matching `models` the index holds."""
+    rows = list(
+        LLMModel.objects.filter(models)
+        .filter(
+            Q(status=LLMModel.Status.PUBLISHED)
+            | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
+        )
+        .order_by("-release_date", "slug")
+        .values_list(
+            "pk", "slug", "name", "vendor_id", "status", "publish_at", "updated_at"
+        )
+    )
     cheapest = dict(
         Offering.objects.available()
         .filter(input_price__isnull=False, output_price__isnull=False)
+        .filter(**({} if models == Q() else {"model_id__in": [r[0] for r in rows]}))
         .values("model_id")
         .annotate(lowest=Min(blended_expression(weight)))
         .values_list("model_id", "lowest")
     )
-    rows = (
-        LLMModel.objects.filter(
-            Q(status=LLMModel.Status.PUBLISHED)
-            | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
-        )
-        # The order of recent updates as a rank: reading a thousand timestamps
-        # only to sort them cost more than the rest of the index.
-        .annotate(
-            recent_rank=Window(
-                RowNumber(), order_by=[F("updated_at").desc(), F("pk").asc()]
-            )
-        )
-        .order_by("-release_date", "slug")
-        .values_list(
-            "pk", "slug", "name", "vendor_id", "status", "publish_at", "recent_rank"
-        )
-    )
-    entries = []
-    ranks = {}
     published = LLMModel.Status.PUBLISHED
-    for pk, slug, name, vendor_id, status, publish_at, rank in rows:
+    found = []
+    for pk, slug, name, vendor_id, status, publish_at, updated_at in rows:
         lowest = cheapest.get(pk)
         if lowest is not None and not isinstance(lowest, Decimal):
             lowest = Decimal(str(lowest))
@@ -133,29 +165,150 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
             None if status == published else publish_at,
             lowest,
         )
-        entries.append(entry)
-        ranks[pk] = rank
-    by_vendor: dict[int, list[_Entry]] = {}
-    for entry in entries:
-        by_vendor.setdefault(entry.vendor_id, []).append(entry)
-    recent = sorted(entries, key=lambda e: ranks[e.pk])
-    ladder = sorted(
-        (e for e in entries if e.price is not None), key=lambda e: (e.price, e.slug)
-    )
+        found.append((entry, (-_microseconds(updated_at), pk)))
+    return found
+
+
+def _microseconds(moment: datetime) -> int:
+    """A time as a whole number of microseconds: exact, unlike a float timestamp."""
+    return (moment - EPOCH) // MICROSECOND
+
+
+def _curated() -> tuple[list[tuple[int, int]], frozenset[frozenset[int]]]:
     curated = list(
         CuratedComparison.objects.order_by("-updated_at", "pk").values_list(
             "model_a_id", "model_b_id", "is_featured"
         )
     )
+    return (
+        [(a, b) for a, b, is_featured in curated if is_featured],
+        frozenset(frozenset((a, b)) for a, b, _ in curated),
+    )
+
+
+def _ladder_key(entry: _Entry) -> tuple:
+    return (entry.price, entry.slug)
+
+
+def _related_index_build(weight: Decimal) -> RelatedIndex:
+    # The log's position first: a change committed while the rest is read is
+    # then taken in again by the next update, never missed.
+    mark = unlogged_write_mark()
+    position = _log_position()
+    found = _index_rows(weight, Q())
+    entries = [entry for entry, _ in found]
+    recent_keys = {entry.pk: key for entry, key in found}
+    by_vendor: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        by_vendor.setdefault(entry.vendor_id, []).append(entry)
+    ladder = sorted((e for e in entries if e.price is not None), key=_ladder_key)
+    featured, curated_pairs = _curated()
     return RelatedIndex(
         by_pk={e.pk: e for e in entries},
         by_slug={e.slug: e for e in entries},
         by_vendor=by_vendor,
+        recent=sorted(entries, key=lambda e: recent_keys[e.pk]),
+        ladder=ladder,
+        ladder_prices=[e.price for e in ladder],
+        featured=featured,
+        curated_pairs=curated_pairs,
+        recent_keys=recent_keys,
+        log_position=position,
+        unlogged_mark=mark,
+    )
+
+
+def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex | None:
+    """The index with what changed since it was made, or None to build it anew.
+
+    The change log names what partners can see that changed. Scheduled drafts
+    are not in it (nobody sees them yet), so they are all read again each time:
+    they are few, and the index holds them to publish them on time.
+    """
+    mark = unlogged_write_mark()
+    if mark is None or mark != index.unlogged_mark:
+        return None  # a write the log does not describe: start again
+    if ChangeLogPruning.objects.filter(pruned_through__gt=index.log_position).exists():
+        return None  # entries the index never saw are gone
+    changes = list(
+        ChangeLogEntry.objects.filter(id__gt=index.log_position)
+        .order_by("id")
+        .values_list("id", "kind", "slug")[: UPDATE_LIMIT + 1]
+    )
+    if len(changes) > UPDATE_LIMIT:
+        return None
+    position = changes[-1][0] if changes else index.log_position
+    slugs = {slug for _, kind, slug in changes if kind in MODEL_KINDS}
+    providers = {slug for _, kind, slug in changes if kind == ChangeKind.PROVIDER}
+    curated_changed = any(kind == ChangeKind.COMPARISON for _, kind, _ in changes)
+    scheduled = {pk for pk, e in index.by_pk.items() if e.publish_at is not None}
+    wanted = (
+        Q(slug__in=slugs)
+        | Q(pk__in=scheduled)
+        | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
+    )
+    if providers:
+        wanted |= Q(offerings__provider__slug__in=providers)
+    found = {entry.pk: (entry, key) for entry, key in _index_rows(weight, wanted)}
+    # Gone or changed: every model the changes name, as the index knew it.
+    stale = {e.pk for slug in slugs if (e := index.by_slug.get(slug)) is not None}
+    stale |= scheduled | found.keys()
+    if providers:
+        stale |= set(
+            Offering.objects.filter(
+                provider__slug__in=providers, model_id__in=index.by_pk
+            ).values_list("model_id", flat=True)
+        )
+    stale &= index.by_pk.keys()
+    if not stale and not found and not curated_changed:
+        return dataclasses.replace(index, log_position=position)
+
+    by_pk = {pk: e for pk, e in index.by_pk.items() if pk not in stale}
+    recent_keys = {pk: k for pk, k in index.recent_keys.items() if pk not in stale}
+    for pk, (entry, key) in found.items():
+        by_pk[pk] = entry
+        recent_keys[pk] = key
+    recent = [e for e in index.recent if e.pk not in stale]
+    ladder = [e for e in index.ladder if e.pk not in stale]
+    for entry, _ in found.values():
+        bisect.insort(recent, entry, key=lambda e: recent_keys[e.pk])
+        if entry.price is not None:
+            bisect.insort(ladder, entry, key=_ladder_key)
+    by_vendor = dict(index.by_vendor)
+    vendors = {index.by_pk[pk].vendor_id for pk in stale} | {
+        entry.vendor_id for entry, _ in found.values()
+    }
+    if vendors:
+        # Each changed vendor's list in the database's order, as the build has it.
+        order = (
+            LLMModel.objects.filter(vendor_id__in=vendors)
+            .order_by("-release_date", "slug")
+            .values_list("vendor_id", "pk")
+        )
+        lists: dict[int, list[_Entry]] = {vendor: [] for vendor in vendors}
+        for vendor_id, pk in order:
+            if pk in by_pk:
+                lists[vendor_id].append(by_pk[pk])
+        for vendor_id, models in lists.items():
+            if models:
+                by_vendor[vendor_id] = models
+            else:
+                by_vendor.pop(vendor_id, None)
+    featured, curated_pairs = (
+        _curated() if curated_changed else (index.featured, index.curated_pairs)
+    )
+    return RelatedIndex(
+        by_pk=by_pk,
+        by_slug={e.slug: e for e in by_pk.values()},
+        by_vendor=by_vendor,
         recent=recent,
         ladder=ladder,
         ladder_prices=[e.price for e in ladder],
-        featured=[(a, b) for a, b, is_featured in curated if is_featured],
-        curated_pairs=frozenset(frozenset((a, b)) for a, b, _ in curated),
+        featured=featured,
+        curated_pairs=curated_pairs,
+        recent_keys=recent_keys,
+        log_position=position,
+        unlogged_mark=mark,
     )
 
 

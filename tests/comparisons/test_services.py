@@ -185,10 +185,10 @@ def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
     mini, grok = reference_pair
     others = _catalog(size)
     ComparisonFactory(model_a=mini, model_b=others[0], is_featured=True)
-    # First build after an edit: the related-pairs index (cheapest prices, models,
-    # curated pairs) and the two models (models + vendor, offerings, tiers, scores,
-    # reviews); this pair has no curated comparison, so none is read.
-    with django_assert_num_queries(8):
+    # First build in this process: the related-pairs index (change-log position,
+    # models, cheapest prices, curated pairs) and the two models (models + vendor,
+    # offerings, tiers, scores, reviews); this pair has no curated comparison.
+    with django_assert_num_queries(9):
         comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert len(comparison.related) == 6
     # Until the next edit, the same models come from this process's memory.
@@ -205,9 +205,9 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     # Another worker: its own memory is empty, and the index is its own too.
     services.facts._facts.clear()
     services.related._index = None
-    # The index (cheapest prices, models, curated pairs); the facts of both
-    # models come from the shared cache, with no query.
-    with django_assert_num_queries(3):
+    # The index (change-log position, models, cheapest prices, curated pairs);
+    # the facts of both models come from the shared cache, with no query.
+    with django_assert_num_queries(4):
         second = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert second == first
 

@@ -271,9 +271,9 @@ def test_model_page_uses_the_same_queries_at_any_catalog_size(
 ):
     _model_catalog(size)
     # The model, offerings, tiers, scores, reviews, price history (6); its pairs come
-    # from services.related_pairs, whose index of the catalog version is built by
-    # its first use in a process: cheapest prices, models, curated pairs (3).
-    with django_assert_num_queries(9):
+    # from services.related_pairs, whose index of the catalog is built by its
+    # first use in a process: log position, models, cheapest prices, curated (4).
+    with django_assert_num_queries(10):
         response = client.get(MODEL_URL)
     assert response.status_code == HTTPStatus.OK
 
