@@ -9,8 +9,9 @@ afterwards), migrates it, fills it with `manage.py generate_catalog`, then, in a
 child process, calls catalog.search.search() in-process for a set of queries
 (an exact name, a prefix, words, a typo, a vendor's name and a word for its
 model, a provider's model id, a query that matches nothing) and prints the
-median per query and overall, side by side for the sizes, with the number of
-queries each search ran. Nothing is cached between runs but PostgreSQL's own
+median per query and overall, side by side for the sizes: the whole call, the
+time PostgreSQL took to answer its queries, and this process's own CPU time
+(normalising and ranking), with the number of queries each search ran. Nothing is cached between runs but PostgreSQL's own
 buffers, as after any catalog edit.
 """
 
@@ -84,16 +85,19 @@ def measure(runs: int) -> dict:
     results = {}
     for label, query in queries_for_catalog().items():
         search(query, limit=20)  # warm the connection and PostgreSQL's buffers
-        times = []
-        with CaptureQueriesContext(connection) as captured:
-            search(query, limit=20)
+        times, cpu, sql = [], [], []
         for _ in range(runs):
-            start = time.perf_counter()
-            search(query, limit=20)
-            times.append((time.perf_counter() - start) * 1000)
+            with CaptureQueriesContext(connection) as captured:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                search(query, limit=20)
+                times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         results[label] = {
             "query": query,
             "ms": statistics.median(times),
+            "cpu": statistics.median(cpu),
+            "sql_ms": statistics.median(sql),
             "sql": len(captured.captured_queries),
         }
     return results
@@ -131,20 +135,23 @@ def main() -> None:
             table[size] = json.loads(answer.stdout.strip().splitlines()[-1])
 
     sizes = list(table)
-    print(
-        "| query | "
-        + " | ".join(f"{s:,} models (ms, median)" for s in sizes)
-        + " | SQL queries |"
-    )
+    header = " | ".join(f"{s:,}: total / SQL / app CPU (ms)" for s in sizes)
+    print(f"| query | {header} | SQL queries |")
     print("| --- | " + " | ".join("---:" for _ in sizes) + " | ---: |")
-    labels = list(table[sizes[0]])
-    for label in labels:
-        cells = " | ".join(f"{table[s][label]['ms']:.1f}" for s in sizes)
+    for label in table[sizes[0]]:
+        cells = " | ".join(
+            "{ms:.1f} / {sql_ms:.1f} / {cpu:.1f}".format(**table[s][label])
+            for s in sizes
+        )
         print(f"| {label} | {cells} | {table[sizes[-1]][label]['sql']} |")
-    overall = " | ".join(
-        f"{statistics.median(r['ms'] for r in table[s].values()):.1f}" for s in sizes
+    medians = " | ".join(
+        " / ".join(
+            f"{statistics.median(r[key] for r in table[s].values()):.1f}"
+            for key in ("ms", "sql_ms", "cpu")
+        )
+        for s in sizes
     )
-    print(f"| median of the queries | {overall} | |")
+    print(f"| median of the queries | {medians} | |")
 
 
 if __name__ == "__main__":
