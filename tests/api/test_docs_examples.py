@@ -7,11 +7,14 @@ Only the address of the server and the path of manage.py are put in for the
 real ones; the key is made by the guide's own ``create_api_key`` command.
 """
 
+import contextlib
 import json
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,21 +35,27 @@ def sh_blocks(markdown: str) -> list[str]:
     return SH_BLOCK.findall(markdown)
 
 
-@pytest.fixture(scope="module")
-def live_site(tmp_path_factory):
+@contextlib.contextmanager
+def demo_site(tmp: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """gunicorn on a free loopback port, a fresh SQLite database with the demo catalog."""
-    if shutil.which("curl") is None:
-        pytest.fail("curl is needed to run the guide's examples (apt-get install curl)")
-    tmp = tmp_path_factory.mktemp("docs-site")
     env = site_env(tmp, f"sqlite:///{tmp / 'site.sqlite3'}", static_root=tmp / "static")
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "import_catalog", str(DEMO_CATALOG))
     server = AppServer(env=env, log_path=tmp / "server.log", workers=1)
     server.start()
     try:
-        yield server.url, env, tmp
+        yield server.url, env
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    if shutil.which("curl") is None:
+        pytest.fail("curl is needed to run the guide's examples (apt-get install curl)")
+    tmp = tmp_path_factory.mktemp("docs-site")
+    with demo_site(tmp) as (url, env):
+        yield url, env, tmp
 
 
 def test_the_guide_has_shell_examples_for_keys_endpoints_filters_and_sync():
