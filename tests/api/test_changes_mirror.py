@@ -307,8 +307,8 @@ def test_a_mirror_that_follows_the_feed_equals_a_fresh_export():
     run_state_machine_as_test(
         MirrorMachine,
         settings=settings(
-            max_examples=12,
-            stateful_step_count=10,
+            max_examples=30,
+            stateful_step_count=12,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
