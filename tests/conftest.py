@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.cache import caches
 
@@ -21,89 +23,43 @@ def _clear_cache():
 @pytest.fixture
 def reference_models(db):
     """GPT-4.1 Mini and Grok 4.20 with the facts of the reference comparison page."""
-    import datetime as dt
-    from decimal import Decimal
+    from tests.reference import GROK, MINI, reference_pair
 
-    from tests.factories import (
-        BenchmarkFactory,
-        LLMModelFactory,
-        OfferingFactory,
-        ProviderFactory,
-        ReviewFactory,
-        ScoreFactory,
-        VendorFactory,
+    return reference_pair(
+        mini={
+            "knowledge_cutoff": "2025-01",
+            "architecture": "decoder only",
+            "license": "Proprietary",
+            "open_weights": False,
+            "multimodal": True,
+            "function_calling": True,
+            "tool_use": True,
+            "structured_outputs": True,
+            "code_execution": True,
+        },
+        grok={
+            "license": "Proprietary",
+            "open_weights": False,
+            "multimodal": False,
+            "function_calling": True,
+            "tool_use": True,
+            "structured_outputs": True,
+            "code_execution": False,
+        },
+        providers={
+            "openai": {"name": "OpenAI API"},
+            "openrouter": {"name": "OpenRouter"},
+            "replicate": {"name": "Replicate"},
+            "xai": {"name": "xAI API"},
+        },
+        benchmark={"unit": "%"},
+        offering_fields={"checked_on": dt.date.today()},
+        score_fields={"is_verified": False},
+        reviews={
+            MINI: {"reviewed_on": dt.date(2026, 5, 14)},
+            GROK: {"reviewed_on": dt.date(2026, 5, 14)},
+        },
     )
-
-    today = dt.date.today()
-    openai = VendorFactory(slug="openai", name="OpenAI")
-    xai = VendorFactory(slug="xai", name="xAI")
-    swe = BenchmarkFactory(
-        slug="swe-bench-verified", name="SWE-bench Verified", unit="%"
-    )
-    mini = LLMModelFactory(
-        slug="gpt-4-1-mini",
-        name="GPT-4.1 Mini",
-        vendor=openai,
-        release_date="2025-04-01",
-        knowledge_cutoff="2025-01",
-        context_window=1_000_000,
-        architecture="decoder only",
-        license="Proprietary",
-        open_weights=False,
-        vision=True,
-        multimodal=True,
-        reasoning=False,
-        function_calling=True,
-        tool_use=True,
-        structured_outputs=True,
-        code_execution=True,
-    )
-    grok = LLMModelFactory(
-        slug="grok-4-20",
-        name="Grok 4.20",
-        vendor=xai,
-        release_date="2026-01-01",
-        context_window=2_000_000,
-        license="Proprietary",
-        open_weights=False,
-        vision=False,
-        multimodal=False,
-        reasoning=True,
-        function_calling=True,
-        tool_use=True,
-        structured_outputs=True,
-        code_execution=False,
-    )
-    names = {
-        "openai": "OpenAI API",
-        "openrouter": "OpenRouter",
-        "replicate": "Replicate",
-        "xai": "xAI API",
-    }
-    providers = {
-        slug: ProviderFactory(slug=slug, name=name) for slug, name in names.items()
-    }
-    for slug in ("openai", "openrouter", "replicate"):
-        OfferingFactory(
-            model=mini,
-            provider=providers[slug],
-            input_price=Decimal("0.40"),
-            output_price=Decimal("1.60"),
-            checked_on=today,
-        )
-    for slug in ("xai", "openrouter"):
-        OfferingFactory(
-            model=grok,
-            provider=providers[slug],
-            input_price=Decimal("1.25"),
-            output_price=Decimal("2.50"),
-            checked_on=today,
-        )
-    ScoreFactory(model=mini, benchmark=swe, value=Decimal("23.6"), is_verified=False)
-    ScoreFactory(model=grok, benchmark=swe, value=Decimal("76.7"), is_verified=False)
-    ReviewFactory(model=mini, reviewed_on=dt.date(2026, 5, 14))
-    ReviewFactory(model=grok, reviewed_on=dt.date(2026, 5, 14))
-    return mini, grok
 
 
 @pytest.fixture

@@ -16,14 +16,11 @@ from comparisons.services import (
     pair_slug,
     related_pairs,
 )
+from tests import reference
 from tests.factories import (
-    BenchmarkFactory,
     ComparisonFactory,
     LLMModelFactory,
     OfferingFactory,
-    ProviderFactory,
-    ReviewFactory,
-    ScoreFactory,
     VendorFactory,
 )
 
@@ -46,46 +43,12 @@ def make_priced_model(
 
 @pytest.fixture
 def reference_pair():
-    openai = VendorFactory(slug="openai", name="OpenAI")
-    xai = VendorFactory(slug="xai", name="xAI")
-    swe = BenchmarkFactory(slug="swe-bench-verified", name="SWE-bench Verified")
-    mini = LLMModelFactory(
-        slug="gpt-4-1-mini",
-        name="GPT-4.1 Mini",
-        vendor=openai,
-        release_date="2025-04-01",
-        context_window=1_000_000,
-        vision=True,
-        reasoning=False,
+    return reference.reference_pair(
+        reviews={
+            reference.MINI: {"reviewed_on": date(2026, 5, 14)},
+            reference.GROK: {"reviewed_on": date(2026, 5, 20)},
+        }
     )
-    grok = LLMModelFactory(
-        slug="grok-4-20",
-        name="Grok 4.20",
-        vendor=xai,
-        release_date="2026-01-01",
-        context_window=2_000_000,
-        vision=False,
-        reasoning=True,
-    )
-    for slug in ("openai", "openrouter", "replicate"):
-        OfferingFactory(
-            model=mini,
-            provider=ProviderFactory(slug=slug),
-            input_price=Decimal("0.40"),
-            output_price=Decimal("1.60"),
-        )
-    for slug in ("xai", "openrouter"):
-        OfferingFactory(
-            model=grok,
-            provider=ProviderFactory(slug=slug),
-            input_price=Decimal("1.25"),
-            output_price=Decimal("2.50"),
-        )
-    ScoreFactory(model=mini, benchmark=swe, value=Decimal("23.6"))
-    ScoreFactory(model=grok, benchmark=swe, value=Decimal("76.7"))
-    ReviewFactory(model=mini, reviewed_on=date(2026, 5, 14))
-    ReviewFactory(model=grok, reviewed_on=date(2026, 5, 20))
-    return mini, grok
 
 
 def test_pair_slug_puts_slugs_in_code_point_order():
