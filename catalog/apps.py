@@ -6,4 +6,6 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from catalog import signals  # noqa: F401  (connects the cache-version hook)
+        from catalog import signals
+
+        signals.connect()

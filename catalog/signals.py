@@ -67,6 +67,7 @@ def _deleting(sender, instance, origin=None, **kwargs) -> None:
 
 
 def connect() -> None:
+    """Connect the receivers (called once, from CatalogConfig.ready())."""
     from django.apps import apps
 
     for model in apps.get_app_config("catalog").get_models():
@@ -82,6 +83,3 @@ def connect() -> None:
         pre_save.connect(_before_write, sender=model, dispatch_uid=f"log-{name}-pre")
         post_save.connect(_saved, sender=model, dispatch_uid=f"log-{name}-save")
         pre_delete.connect(_deleting, sender=model, dispatch_uid=f"log-{name}-delete")
-
-
-connect()

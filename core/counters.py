@@ -23,6 +23,7 @@ import time
 from django.core.cache import caches
 
 from core.cache_backends import CacheUnavailable, ResilientRedisCache
+from vocabulary.process_memos import process_memo
 
 logger = logging.getLogger("versus.counters")
 
@@ -78,6 +79,8 @@ class LocalCounts:
 
 local_counts = LocalCounts()
 _checked_policy: set[int] = set()
+process_memo(local_counts.clear)
+process_memo(_checked_policy.clear)
 
 
 def _store():

@@ -26,6 +26,7 @@ from django.utils.http import parse_http_date_safe
 
 from catalog.cache import is_shared_version, version_pinned
 from core.view_cache import page_origin
+from vocabulary.process_memos import process_memo
 
 VIEW_MARKER = "cached_page"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -82,6 +83,7 @@ class LocalPageCache:
 local_pages = LocalPageCache(
     getattr(settings, "VERSUS_PAGE_CACHE_BYTES", DEFAULT_MAX_BYTES)
 )
+process_memo(local_pages.clear)
 
 
 def _stored_headers(response: HttpResponse) -> dict[str, tuple[str, str]]:

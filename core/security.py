@@ -22,7 +22,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import InterfaceError, OperationalError
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import defaults
@@ -205,7 +204,6 @@ def login_is_locked(request: HttpRequest, username: str) -> bool:
     )
 
 
-@receiver(user_login_failed, dispatch_uid="versus-count-login-failure")
 def _count_login_failure(sender, credentials, request=None, **kwargs) -> None:
     if request is None:
         return
@@ -217,11 +215,20 @@ def _count_login_failure(sender, credentials, request=None, **kwargs) -> None:
     counter_hit(_address_key(address), timeout=lockout)
 
 
-@receiver(user_logged_in, dispatch_uid="versus-reset-login-failures")
 def _reset_login_failures(sender, request, user, **kwargs) -> None:
     if request is None:
         return
     counter_reset(_user_key(user.get_username(), client_address(request)))
+
+
+def connect() -> None:
+    """Count failed admin sign-ins and forget them on success (from CoreConfig.ready())."""
+    user_login_failed.connect(
+        _count_login_failure, dispatch_uid="versus-count-login-failure"
+    )
+    user_logged_in.connect(
+        _reset_login_failures, dispatch_uid="versus-reset-login-failures"
+    )
 
 
 class LoginRateLimitMiddleware:

@@ -3,18 +3,19 @@ import datetime as dt
 import pytest
 from django.core.cache import caches
 
-from core.counters import local_counts
+from vocabulary.process_memos import forget_process_memos
 
 
 def _clear_caches() -> None:
     for alias in ("default", "counters"):
         caches[alias].clear()
-    local_counts.clear()
+    forget_process_memos()
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with empty caches and counts, so nothing leaks between tests."""
+    """Each test starts with empty shared caches and the memory of a new process
+    (every registered per-process memo), so nothing leaks between tests."""
     _clear_caches()
     yield
     _clear_caches()

@@ -27,6 +27,7 @@ from comparisons.derivation import (
     ScoreFacts,
     TierFacts,
 )
+from vocabulary.process_memos import process_memo
 
 BLEND_WEIGHT_MESSAGE = (
     "VERSUS_BLEND_INPUT_WEIGHT must be a number from 0 to 1 (the share of input "
@@ -183,6 +184,14 @@ class ModelRef:
 _facts_lock = threading.Lock()
 _facts_version: str | None = None
 _facts: OrderedDict[str, ModelFacts] = OrderedDict()
+
+
+@process_memo
+def _forget_facts() -> None:
+    global _facts_version
+    with _facts_lock:
+        _facts.clear()
+        _facts_version = None
 
 
 def memoised_facts(version: str, *models: LLMModel | ModelRef) -> list[ModelFacts]:

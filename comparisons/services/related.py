@@ -36,6 +36,7 @@ from comparisons.derivation import (
     pair_slug,
 )
 from comparisons.services.facts import ModelRef, blend_input_weight
+from vocabulary.process_memos import process_memo
 
 # Change-log kinds that name a model (its own slug, or its offering's, score's or review's).
 MODEL_KINDS = (
@@ -102,6 +103,13 @@ UPDATE_LIMIT = 500
 
 _index_lock = threading.Lock()
 _index: tuple[tuple[str, Decimal], RelatedIndex] | None = None
+
+
+@process_memo
+def _forget_index() -> None:
+    global _index
+    with _index_lock:
+        _index = None
 
 
 def related_index(version: str, weight: Decimal) -> RelatedIndex:

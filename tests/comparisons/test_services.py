@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from catalog.models import ComparisonFAQ, LLMModel
-from comparisons import services
 from comparisons.services import (
     blend_input_weight,
     comparison_build,
@@ -23,6 +22,7 @@ from tests.factories import (
     OfferingFactory,
     VendorFactory,
 )
+from vocabulary.process_memos import forget_process_memos
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +166,7 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     mini, grok = reference_pair
     first = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     # Another worker: its own memory is empty, and the index is its own too.
-    services.facts._facts.clear()
-    services.related._index = None
+    forget_process_memos()
     # The index (change-log position, models, cheapest prices, curated pairs);
     # the facts of both models come from the shared cache, with no query.
     with django_assert_num_queries(4):
@@ -181,8 +180,7 @@ def test_an_edit_is_not_hidden_by_facts_in_the_shared_cache(reference_pair):
     OfferingFactory(
         model=mini, input_price=Decimal("0.01"), output_price=Decimal("0.02")
     )
-    services.facts._facts.clear()
-    services.related._index = None
+    forget_process_memos()
     after = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert after.a.reference.input_price == Decimal("0.01")
 
