@@ -1,8 +1,9 @@
-"""The catalog version: one token in the shared cache that every edit replaces.
+"""The catalog version: one token in the shared cache that every edit replaces,
+followed by the code release (settings.VERSUS_RELEASE).
 
 Rendered pages and API answers are cached under keys that include it, so an
-edit anywhere is visible at once in every process, with no list of keys to
-invalidate.
+edit anywhere is visible at once in every process, and a deploy of other code
+retires every page the old code made, with no list of keys to invalidate.
 """
 
 import logging
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "catalog-version"
@@ -30,9 +32,18 @@ _pinned: ContextVar[str | None] = ContextVar("pinned_catalog_version", default=N
 
 
 def catalog_version() -> str:
+    """The catalog's token followed by the code release ("<token>.<release>").
+
+    Every cache key holds it, so both an edit (a new token) and a deploy of
+    other code (a new settings.VERSUS_RELEASE) retire what was cached before.
+    """
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
+    return f"{_catalog_token()}.{settings.VERSUS_RELEASE}"
+
+
+def _catalog_token() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -98,4 +109,4 @@ def bump_catalog_version(*, logged: bool = False) -> str:
             # Read-only (a replica after a failover): pages cached before this
             # edit stay in use until Redis takes writes or they expire.
             logger.error(STALE_VERSION_MESSAGE)
-    return version
+    return f"{version}.{settings.VERSUS_RELEASE}"

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from vocabulary.release import code_release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -380,6 +382,25 @@ VERSUS_REVIEW_STALE_DAYS = int(os.environ.get("VERSUS_REVIEW_STALE_DAYS", "180")
 VERSUS_PRICE_STALE_DAYS = int(os.environ.get("VERSUS_PRICE_STALE_DAYS", "90"))
 # Models whose facts each process keeps for pair pages, per catalog version.
 VERSUS_FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))
+# The code release, part of every cache key (catalog/cache.py): a deploy that
+# changes code, templates or static files retires the pages made before it.
+# Set VERSUS_RELEASE (a tag, a commit) to name it; by default it is a hash of
+# those folders, computed once as each process starts.
+RELEASE_FOLDERS = (
+    "api",
+    "catalog",
+    "comparisons",
+    "config",
+    "core",
+    "pages",
+    "static",
+    "templates",
+    "upstream",
+    "vocabulary",
+)
+VERSUS_RELEASE = os.environ.get("VERSUS_RELEASE", "").strip() or code_release(
+    BASE_DIR, RELEASE_FOLDERS
+)
 
 # --- Background tasks --------------------------------------------------------------
 # https://github.com/RealOrangeOne/django-tasks-db

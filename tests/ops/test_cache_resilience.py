@@ -150,10 +150,12 @@ def test_version_is_shared_through_real_redis(real_redis, settings):
     version = catalog_version()
     other_process = type(real_redis)(TEST_REDIS_URL, settings.CACHES["default"])
 
-    assert other_process.get("catalog-version") == version
+    release = settings.VERSUS_RELEASE
+    assert f"{other_process.get('catalog-version')}.{release}" == version
     assert is_shared_version(version)
     bump_catalog_version()
-    assert other_process.get("catalog-version") == catalog_version() != version
+    assert f"{other_process.get('catalog-version')}.{release}" == catalog_version()
+    assert catalog_version() != version
 
 
 def test_version_changed_by_another_process_is_read_at_once(real_redis, settings):
@@ -163,7 +165,7 @@ def test_version_changed_by_another_process_is_read_at_once(real_redis, settings
 
     other_process.set("catalog-version", "edited-elsewhere", timeout=None)
 
-    assert catalog_version() == "edited-elsewhere"
+    assert catalog_version() == f"edited-elsewhere.{settings.VERSUS_RELEASE}"
 
 
 def test_version_is_read_from_memory_not_from_redis(own_redis, settings):

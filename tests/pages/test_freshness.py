@@ -215,3 +215,23 @@ def test_other_pages_are_shared_from_their_first_render(client, reference_models
     client.get(MODEL_URL)
     key = page_cache_key(RequestFactory().get(MODEL_URL), catalog_version())
     assert cache.get(key) is not None
+
+
+def test_a_deploy_of_other_code_renders_every_page_afresh(
+    client, reference_models, settings
+):
+    """Pages were keyed on the catalog alone: a deploy that changed a template
+    kept serving the old pages until someone edited the catalog."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(PAIR_URL)
+    client.get(PAIR_URL)  # cached from here on, in memory and in the shared cache
+    settings.VERSUS_RELEASE = "next-release"
+    with CaptureQueriesContext(connection) as rendered:
+        response = client.get(PAIR_URL)
+    assert response.status_code == HTTPStatus.OK
+    assert len(rendered) > 0  # rendered by the new code, not read from a cache
+    with CaptureQueriesContext(connection) as cached:
+        client.get(PAIR_URL)
+    assert len(cached) == 0
