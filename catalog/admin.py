@@ -1,3 +1,4 @@
+# Long on purpose: one ModelAdmin per catalog table, registered together so the editors' admin reads in one place.
 """The editors' admin: the catalog, its history, reviews and partner keys."""
 
 import datetime as dt

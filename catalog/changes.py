@@ -1,3 +1,4 @@
+# Long on purpose: recording a write and reading the log back share one entry format; split, each half would restate it.
 """The catalog's change log: what partners can see that changed, in commit order.
 
 Every write to something partners can see (or could, before the write) adds an

@@ -1,3 +1,4 @@
+# Long on purpose: Django finds an app's models in one module, and these share field helpers and querysets; each class is one table.
 """The catalog editors keep: vendors, models, providers, prices, scores, reviews."""
 
 from decimal import Decimal

@@ -1,3 +1,4 @@
+# Long on purpose: every display decision for the pair page, each a small function of the derived Comparison.
 """The pair page's display data, drawn from a derived Comparison.
 
 Everything here is presentation of what the derivation decided: charts of its

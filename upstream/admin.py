@@ -1,3 +1,4 @@
+# Long on purpose: the editors' review of upstream changes (list, decide, sync, import, export) as one admin.
 """The editors' side of upstream data: review changes, sync now, import, export."""
 
 from django import forms

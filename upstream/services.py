@@ -1,3 +1,4 @@
+# Long on purpose: a sync's run, record and decisions share one transaction and lock discipline, kept in one module.
 """Upstream sync and editors' imports: start, run, record, decide."""
 
 import datetime as dt

@@ -1,3 +1,4 @@
+# Long on purpose: one translation, models.dev to catalog/1, read top to bottom; its steps share the provider and id tables.
 """Read the models.dev aggregate (`api.json`, plus `models.json` facts) as a `catalog/1` document.
 
 models.dev lists each model once per provider, under the provider's own id and
