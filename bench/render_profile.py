@@ -8,8 +8,14 @@ with two measurements of the pair page, model page and API model list:
   page nobody asked for yet costs. The whole-page caches are bypassed (they
   keep nothing); every other cache is a real local-memory cache, warmed by
   rendering pages that touch every sampled model first.
-- "cold": the first render after a catalog edit. The catalog version is bumped
-  before each sample, so the per-version data is loaded again every time.
+- "cold": the first render after a catalog edit. Before each sample one model's
+  description is changed and saved, as an editor would in the admin: the
+  catalog version moves on and the process takes the edit into what it holds.
+
+Steady figures are also taken for the sitemap's first pairs section, the model
+list, search and the API model list (one address each, rendered again and again
+with the whole-page caches bypassed). The line ends with this process's
+resident memory after all of it, in MB.
 
 Each steady sample is a pair or model not rendered before in this process, and
 each is checked to have been rendered (status 200, and the page offered to a
@@ -19,11 +25,13 @@ from a cache.
 
 import json
 import random
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django
 
@@ -38,7 +46,6 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 import api.base  # noqa: E402
 import core.page_cache  # noqa: E402
 import core.view_cache  # noqa: E402
-from catalog.cache import bump_catalog_version  # noqa: E402
 from catalog.models import LLMModel, PartnerKey  # noqa: E402
 
 SAMPLES = 25
@@ -51,7 +58,12 @@ LOCAL_MEMORY = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "render-profile",
         "TIMEOUT": 60 * 60 * 24,
-    }
+    },
+    # Rate-limit and view counters (core/counters.py) have their own alias.
+    "counters": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "render-profile-counters",
+    },
 }
 
 
@@ -99,8 +111,14 @@ def bypass_page_caches() -> None:
         setattr(module, name, stand_in)
 
 
-def render(client: Client, path: str, headers: dict[str, str]) -> tuple[float, int]:
-    """Milliseconds and queries for one request, which must have been rendered."""
+def render(
+    client: Client, path: str, headers: dict[str, str], checked: bool = True
+) -> tuple[float, int]:
+    """Milliseconds and queries for one request, which must have been rendered.
+
+    checked=False for pages no whole-page cache keeps (search, say): nothing
+    is offered to one, and nothing but rendering can answer them.
+    """
     offered = offered_stores()
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
@@ -112,7 +130,7 @@ def render(client: Client, path: str, headers: dict[str, str]) -> tuple[float, i
     # The page caches offer a page to store only after rendering it; a page
     # served from a cache offers none. (Queries prove nothing: a pair page
     # whose models' data is in memory may run none.)
-    if offered_stores() == offered:
+    if checked and offered_stores() == offered:
         sys.exit(f"{path} was not rendered (queries: {queries}): a cache answered")
     return elapsed, queries
 
@@ -122,12 +140,13 @@ def measure(
     paths: list[str],
     headers: dict[str, str],
     before_each: Callable[[], object] | None = None,
+    checked: bool = True,
 ) -> dict:
     timings, queries = [], []
     for path in paths:
         if before_each is not None:
             before_each()
-        elapsed, count = render(client, path, headers)
+        elapsed, count = render(client, path, headers, checked)
         timings.append(elapsed)
         queries.append(count)
     return {
@@ -176,6 +195,37 @@ def choose_pairs(
     )
 
 
+class Editor:
+    """Saves one model's description at a time, round the catalog, as the admin would."""
+
+    def __init__(self, slugs: list[str]) -> None:
+        self.slugs = slugs
+        self.turn = 0
+
+    def __call__(self) -> None:
+        slug = self.slugs[self.turn % len(self.slugs)]
+        self.turn += 1
+        model = LLMModel.objects.get(slug=slug)
+        model.description = f"{model.description.rstrip()}\n\nRevised {self.turn}."
+        model.save()
+
+
+def first_pairs_section(client: Client) -> str:
+    body = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", body)
+    pairs = [urlsplit(loc) for loc in locations if "pair" in loc]
+    if not pairs:
+        sys.exit("the sitemap index names no pairs section")
+    return pairs[0].path + (f"?{pairs[0].query}" if pairs[0].query else "")
+
+
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     rng = random.Random(7)
     slugs = sorted(LLMModel.objects.published().values_list("slug", flat=True))
@@ -191,6 +241,9 @@ def main() -> None:
     api = {"Authorization": f"Api-Key {key}"}
     # 20 items at both catalog sizes: the same answer, more rows behind it.
     api_list = ["/api/v1/models/?page_size=20"] * API_SAMPLES
+    # A word every catalog size has: the first word of the first model's name.
+    word = LLMModel.objects.get(slug=slugs[0]).name.split()[0]
+    editor = Editor(rng.sample(slugs, len(slugs)))
 
     with override_settings(CACHES=LOCAL_MEMORY):
         bypass_page_caches()
@@ -204,12 +257,21 @@ def main() -> None:
             "model page": measure(client, steady_models, {}),
             "API model list": measure(client, api_list, api),
         }
+        section = first_pairs_section(client)
+        steady["sitemap pairs section"] = measure(client, [section] * SAMPLES, {})
+        steady["model list"] = measure(client, ["/models/"] * SAMPLES, {})
+        steady["search"] = measure(
+            client, [f"/search/?q={word}"] * SAMPLES, {}, checked=False
+        )
         cold = {
-            "pair page": measure(client, cold_pairs, {}, bump_catalog_version),
-            "model page": measure(client, cold_models, {}, bump_catalog_version),
-            "API model list": measure(client, api_list, api, bump_catalog_version),
+            "pair page": measure(client, cold_pairs, {}, editor),
+            "model page": measure(client, cold_models, {}, editor),
+            "API model list": measure(client, api_list[:SAMPLES], api, editor),
         }
-    results = {name: {"steady": steady[name], "cold": cold[name]} for name in steady}
+    results = {
+        name: {"steady": steady[name], "cold": cold.get(name)} for name in steady
+    }
+    results["memory_mb"] = resident_mb()
     print(json.dumps(results))
 
 
