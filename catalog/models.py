@@ -1,6 +1,7 @@
 # Long on purpose: Django finds an app's models in one module, and these share field helpers and querysets; each class is one table.
 """The catalog editors keep: vendors, models, providers, prices, scores, reviews."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -177,16 +178,34 @@ class Benchmark(TimeStampedModel):
 
 
 class LLMModelQuerySet(models.QuerySet):
-    def published(self) -> "LLMModelQuerySet":
-        """Models readers may see: published, or drafts whose scheduled time has come."""
+    def published(self, *, at: datetime | None = None) -> "LLMModelQuerySet":
+        """Models readers may see at `at` (default now): published, or drafts whose
+        scheduled time has come.
+
+        The one rule of "published as of now": pages, the API, sitemaps and feeds
+        all ask this, so a scheduled draft appears everywhere at its time, with no
+        job having to run.
+        """
         return self.filter(
             Q(status=LLMModel.Status.PUBLISHED)
             | Q(
                 status=LLMModel.Status.DRAFT,
                 publish_at__isnull=False,
-                publish_at__lte=timezone.now(),
+                publish_at__lte=at or timezone.now(),
             )
         )
+
+    def retired(self, *, on: date | None = None) -> "LLMModelQuerySet":
+        """Models retired on the day `on` (default today, UTC): marked retired, or
+        past their deprecation date."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(lifecycle=LLMModel.Lifecycle.RETIRED) | Q(deprecation_date__lte=on)
+        )
+
+    def in_service(self, *, on: date | None = None) -> "LLMModelQuerySet":
+        """Models not retired on the day `on` (see retired())."""
+        return self.exclude(pk__in=self.retired(on=on).values("pk"))
 
     def drafts(self) -> "LLMModelQuerySet":
         return self.exclude(pk__in=self.published().values("pk"))
@@ -379,9 +398,19 @@ class LLMModel(TimeStampedModel):
 
     @property
     def is_published(self) -> bool:
+        return self.is_published_at(timezone.now())
+
+    def is_published_at(self, moment: datetime) -> bool:
+        """LLMModelQuerySet.published()'s rule for this one model."""
         if self.status == self.Status.PUBLISHED:
             return True
-        return self.publish_at is not None and self.publish_at <= timezone.now()
+        return self.publish_at is not None and self.publish_at <= moment
+
+    def is_retired_on(self, day: date) -> bool:
+        """LLMModelQuerySet.retired()'s rule: marked retired, or past its deprecation date."""
+        return self.lifecycle == self.Lifecycle.RETIRED or (
+            self.deprecation_date is not None and self.deprecation_date <= day
+        )
 
     def capabilities(self) -> dict[str, bool | None]:
         return {name: getattr(self, name) for name in CAPABILITIES}

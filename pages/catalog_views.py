@@ -305,6 +305,7 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "facts": facts,
         "description_html": markdown_html(model.description),
         "specs": presentation.model_specs(facts),
+        "lifecycle_notice": presentation.model_lifecycle_notice(facts),
         "price_rows": price_rows,
         "reference": reference,
         "provider_count": presentation.model_provider_count(facts),

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import escape
 
-from catalog.models import Comparison, LLMModel, Offering, Score
+from catalog.models import Comparison, Offering, Score
 from comparisons.derivation import pair_slug
 from pages.sitemaps import SiteUrlSitemap, models_with_last_change
 
@@ -77,7 +77,7 @@ class IndexablePairs:
         )
         rows = (
             models_with_last_change()
-            .exclude(lifecycle=LLMModel.Lifecycle.RETIRED)
+            .in_service()
             .annotate(has_price=Exists(priced))
             .values_list("pk", "slug", "has_price", "last_changed")
         )

@@ -92,6 +92,7 @@ class Calculator:
 class Notice:
     text: str
     is_serious: bool
+    label: str = ""  # "Retired.", "Deprecated.", "Preview release." on a model page
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,8 @@ def _cost_line(side: Side, volumes: tuple[int, int] | None) -> CostLine:
         cost = monthly_cost(
             tokens=input_tokens, price_per_million=reference.input_price
         ) + monthly_cost(tokens=output_tokens, price_per_million=reference.output_price)
-        cost_text = formatting.money(cost)
+        free = reference.input_price == 0 and reference.output_price == 0
+        cost_text = formatting.FREE_TEXT if free else formatting.money(cost)
     return CostLine(
         side=side,
         provider_name=reference.provider_name if reference else "",
@@ -292,33 +294,23 @@ def _calculator(comparison: Comparison, form: CostCalculatorForm) -> Calculator:
 def _notices(comparison: Comparison) -> tuple[Notice, ...]:
     notices = []
     for side in comparison.sides:
-        model = side.model
-        when = (
-            f" on {formatting.date_text(model.deprecation_date)}"
-            if model.deprecation_date
-            else ""
-        )
-        if model.lifecycle == "retired":
-            notices.append(
-                Notice(
-                    f"{model.name} is retired: its vendor stopped serving it{when}.",
-                    True,
-                )
-            )
-        elif model.lifecycle == "deprecated":
-            notices.append(
-                Notice(
-                    f"{model.name} is deprecated: its vendor plans to stop serving it{when}.",
-                    True,
-                )
-            )
-        elif model.lifecycle == "preview":
-            notices.append(
-                Notice(
-                    f"{model.name} is a preview release and may still change.", False
-                )
-            )
+        sentence = derivation.lifecycle_sentence(side.model, comparison.today)
+        if sentence is not None:
+            notices.append(Notice(*sentence))
     return tuple(notices)
+
+
+def model_lifecycle_notice(facts: ModelFacts) -> Notice | None:
+    """A model page's lifecycle notice, for today (the calendar can retire it)."""
+    today = timezone.localdate()
+    model = derivation.model_on(facts, today)
+    sentence = derivation.lifecycle_sentence(model, today)
+    if sentence is None:
+        return None
+    label = {"retired": "Retired.", "deprecated": "Deprecated."}.get(
+        model.lifecycle, "Preview release."
+    )
+    return Notice(*sentence, label=label)
 
 
 def pair_page(comparison: Comparison, *, calculator: CostCalculatorForm) -> PairPage:
@@ -359,7 +351,8 @@ def model_price_rows(facts: ModelFacts) -> tuple[tuple[PriceRow, ...], PriceRow 
 
 
 def model_specs(facts: ModelFacts) -> tuple[SpecRow, ...]:
-    """The pair page's spec rows, for one model."""
+    """The pair page's spec rows, for one model as it stands today."""
+    facts = derivation.model_on(facts, timezone.localdate())
     return derivation.model_specs(facts, facts)
 
 

@@ -41,7 +41,7 @@ def show(value: Any) -> Markup:
 
 
 def money(value: Any) -> Markup:
-    return show(formatting.money_display(value))
+    return show(formatting.money_display(value, free=True))
 
 
 def tokens(value: int | None) -> Markup:

@@ -171,6 +171,12 @@ class PairSerializer(serializers.Serializer):
     models = PairModelSerializer(many=True)
     intro = serializers.CharField()
     verdict = serializers.CharField()
+    curated_current = serializers.BooleanField(
+        help_text="False when the pair's curated intro, verdict and FAQ answers are "
+        "withheld because facts they were written against have changed since an "
+        "editor last reviewed them (the generated text is given instead); true "
+        "otherwise."
+    )
     facts = FactsSerializer()
     choose = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField())

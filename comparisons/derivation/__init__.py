@@ -31,6 +31,7 @@ Modules
   claims      the facts compared side by side (PairFacts), capabilities, benchmarks, specs
   prose       advantages, verdict, "choose", deep dive, intro and description
   faq         the generated questions and answers
+  curated     the facts curated text rests on, and what changed since
   pair        comparison_derive: one pair whole, with freshness, sources and indexing
   table       model_table_derive: three or four models in one table, best values marked
   frontier    price_frontier: the models nobody beats on both price and score
@@ -41,6 +42,11 @@ The names imported here are the package's surface for the rest of the project.
 
 from comparisons.derivation.claims import (
     model_specs,
+)
+from comparisons.derivation.curated import (
+    FactChange,
+    curated_changes,
+    curated_record,
 )
 from comparisons.derivation.facts import (
     CAPABILITY_KEYS,
@@ -55,6 +61,8 @@ from comparisons.derivation.facts import (
     ReviewFacts,
     ScoreFacts,
     TierFacts,
+    lifecycle_on,
+    model_on,
 )
 from comparisons.derivation.frontier import (
     QualityPoint,
@@ -71,6 +79,7 @@ from comparisons.derivation.prices import (
     provider_names,
     reference_offering,
 )
+from comparisons.derivation.prose import lifecycle_sentence
 from comparisons.derivation.results import (
     Advantage,
     BenchmarkRow,
@@ -88,7 +97,6 @@ from comparisons.derivation.table import (
     MIN_MODELS,
     ModelTable,
     TableRow,
-    lifecycle_on,
     model_table_derive,
     models_title,
 )
@@ -105,6 +113,7 @@ __all__ = [
     "BenchmarkRow",
     "CapabilityRow",
     "Comparison",
+    "FactChange",
     "CuratedFacts",
     "FAQEntry",
     "LargestGap",
@@ -125,8 +134,12 @@ __all__ = [
     "blend_text",
     "blended_price",
     "comparison_derive",
+    "curated_changes",
+    "curated_record",
     "lifecycle_on",
+    "lifecycle_sentence",
     "model_price_rows",
+    "model_on",
     "model_specs",
     "model_table_derive",
     "models_parse",

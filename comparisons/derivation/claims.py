@@ -212,6 +212,16 @@ def _largest_gap(rows: tuple[BenchmarkRow, ...]) -> LargestGap | None:
     )
 
 
+def largest_gap_note(rows: tuple[BenchmarkRow, ...]) -> str:
+    """What the "largest gap" key number says when there is none to name."""
+    shared = [row for row in rows if row.is_shared]
+    if not shared:
+        return "no shared benchmark"
+    if not any(row.unit == "%" for row in shared):
+        return "no shared benchmark in %; see the table"
+    return "under 0.1 points on every shared benchmark in %"
+
+
 # --- Specs -----------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from vocabulary.capabilities import CAPABILITY_LABELS  # noqa: F401
 
 PRICE_KINDS = ("input", "output", "blended")
 RETIRED = "retired"
+DEPRECATED = "deprecated"
 
 
 # --- Inputs ----------------------------------------------------------------------------
@@ -100,12 +102,32 @@ class ModelFacts:
     def capability(self, key: str) -> bool | None:
         return getattr(self, key)
 
+    @property
+    def is_retired(self) -> bool:
+        return self.lifecycle == RETIRED
+
+
+def lifecycle_on(model: ModelFacts, today: date) -> str:
+    """The model's lifecycle as of today: from its deprecation date on it is retired."""
+    if model.deprecation_date is not None and today >= model.deprecation_date:
+        return RETIRED
+    return model.lifecycle
+
+
+def model_on(model: ModelFacts, today: date) -> ModelFacts:
+    """The model as it stands on `today` (the calendar can retire it, no edit needed)."""
+    lifecycle = lifecycle_on(model, today)
+    if lifecycle == model.lifecycle:
+        return model
+    return dataclasses.replace(model, lifecycle=lifecycle)
+
 
 @dataclass(frozen=True)
 class FAQEntry:
     question: str
     answer: str
     is_markdown: bool = False  # curated answers are Markdown; generated ones plain text
+    topic: str = ""  # what a generated question is about: "context", "price", ...
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,9 @@ class CuratedFacts:
     is_featured: bool = False
     faq: tuple[FAQEntry, ...] = ()
     updated_at: datetime | None = None
+    # The facts the text was written against (derivation.curated); None when
+    # none were ever recorded.
+    record: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from comparisons.derivation import formatting as fmt
@@ -12,21 +13,56 @@ from comparisons.derivation.results import PriceClaim, Side
 # --- FAQ -------------------------------------------------------------------------------
 
 
-def pair_faq(a: Side, b: Side, facts: PairFacts):
-    for builder in (
-        _faq_context,
-        _faq_price,
-        _faq_open_weights,
-        _faq_vision,
-        _faq_multimodal,
-        _faq_reasoning,
-        _faq_providers,
-        _faq_largest_gap,
-        _faq_newer,
+BUILDERS = {}  # topic -> builder, filled below in the order questions appear
+
+# Words by which an editor's question shows its topic, so that a generated
+# question on the same topic is left out (one question per topic).
+TOPIC_WORDS = {
+    "context": ("context", "how much text", "how long a"),
+    "price": ("cheaper", "price", "cost", "expensive"),
+    "open_weights": ("open weight", "open-weight", "licen", "download"),
+    "vision": ("image", "vision", "picture", "photo"),
+    "multimodal": ("multimodal", "other than text", "non-text", "audio", "video"),
+    "reasoning": ("reasoning", "thinking mode", "think "),
+    "providers": ("where can i", "provider", "offered by", "run them", "host"),
+    "newer": ("newer", "released", "release date", "more recent"),
+}
+GAP_WORDS = ("better", "higher", "lead", "ahead", "win", "beats")
+
+
+def question_topics(question: str, facts: PairFacts) -> set[str]:
+    """The generated topics an editor's question already asks about."""
+    text = f" {question.casefold()} "
+    topics = {
+        topic
+        for topic, words in TOPIC_WORDS.items()
+        if any(word in text for word in words)
+    }
+    gap = facts.largest_gap
+    if (
+        gap is not None
+        and gap.name.casefold() in text
+        and any(word in text for word in GAP_WORDS)
     ):
+        topics.add("largest_gap")
+    return topics
+
+
+def pair_faq(a: Side, b: Side, facts: PairFacts, *, asked: tuple[str, ...] = ()):
+    """The generated questions, less the topics the curated questions `asked` cover."""
+    covered = set()
+    for question in asked:
+        covered |= question_topics(question, facts)
+    for topic, builder in BUILDERS.items():
+        if topic in covered:
+            continue
         entry = builder(a, b, facts)
         if entry is not None:
-            yield entry
+            yield dataclasses.replace(entry, topic=topic)
+
+
+def _tense(side: Side, present: str, past: str) -> str:
+    return past if side.model.is_retired else present
 
 
 def _faq_context(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
@@ -54,8 +90,23 @@ def _faq_price(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
     if a.reference is None or b.reference is None:
         return None
     question = f"Which is cheaper, {a.name} or {b.name}?"
+    ref_a, ref_b = a.reference, b.reference
+    same = (ref_a.input_price, ref_a.output_price) == (
+        ref_b.input_price,
+        ref_b.output_price,
+    )
+    if same and a.model.is_retired == b.model.is_retired:
+        # One price for both, said once.
+        return FAQEntry(
+            question,
+            f"Neither: at each model's cheapest available provider, both cost "
+            f"{_price_per_kind(ref_a.input_price, 'input')} and "
+            f"{_price_per_kind(ref_a.output_price, 'output')} ({a.name} at "
+            f"{ref_a.provider_name}, {b.name} at {ref_b.provider_name}).",
+        )
     listed = [
-        f"{side.name} costs {_price_per_kind(side.reference.input_price, 'input')} and "
+        f"{side.name} {_tense(side, 'costs', 'cost')} "
+        f"{_price_per_kind(side.reference.input_price, 'input')} and "
         f"{_price_per_kind(side.reference.output_price, 'output')} at "
         f"{side.reference.provider_name}"
         for side in (a, b)
@@ -64,9 +115,10 @@ def _faq_price(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
     if blended.cheaper is None:
         overall = f"On a {facts.blend} input/output blend they cost the same."
     else:
+        cheaper = a if blended.cheaper == a.slug else b
         overall = (
-            f"On a {facts.blend} input/output blend, {facts.name(blended.cheaper)} "
-            f"is the cheaper of the two."
+            f"On a {facts.blend} input/output blend, {cheaper.name} "
+            f"{_tense(cheaper, 'is', 'was')} the cheaper of the two."
         )
     answer = (
         f"At each model's cheapest available provider, {listed[0]}; {listed[1]}. "
@@ -112,6 +164,25 @@ def _faq_open_weights(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
     if a.model.open_weights is None or b.model.open_weights is None:
         return None
     question = f"Are {a.name} and {b.name} open-weights models?"
+    licenses = (a.model.license, b.model.license)
+    if a.model.open_weights == b.model.open_weights:
+        # The same for both: said once, about both.
+        status = "open" if a.model.open_weights else "closed"
+        if licenses[0] and licenses[0] == licenses[1]:
+            detail = f" (license: {licenses[0]}, for both)"
+        elif any(licenses):
+            detail = (
+                " ("
+                + "; ".join(
+                    f"{side.name}'s license: {side.model.license}"
+                    for side in (a, b)
+                    if side.model.license
+                )
+                + ")"
+            )
+        else:
+            detail = ""
+        return FAQEntry(question, f"Both have {status} weights{detail}.")
     parts = []
     for side in (a, b):
         status = "has open weights" if side.model.open_weights else "has closed weights"
@@ -162,16 +233,29 @@ def _faq_providers(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
     if not a.provider_count and not b.provider_count:
         return None
     question = f"Where can I run {a.name} and {b.name}?"
+    any_retired = a.model.is_retired or b.model.is_retired
+    if (
+        a.provider_names == b.provider_names
+        and a.model.is_retired == b.model.is_retired
+    ):
+        verb = "were" if any_retired else "are"
+        return FAQEntry(
+            question, f"Both {verb} offered by {fmt.names_list(a.provider_names)}."
+        )
     parts = []
     for side in (a, b):
         if side.provider_names:
             parts.append(
-                f"{side.name} is offered by {fmt.names_list(side.provider_names)}."
+                f"{side.name} {_tense(side, 'is', 'was')} offered by "
+                f"{fmt.names_list(side.provider_names)}."
             )
         else:
             parts.append(f"This catalog lists no provider for {side.name}.")
     if facts.shared_provider_names:
-        parts.append(f"Both are on {fmt.names_list(facts.shared_provider_names)}.")
+        parts.append(
+            f"Both {'were' if any_retired else 'are'} on "
+            f"{fmt.names_list(facts.shared_provider_names)}."
+        )
     return FAQEntry(question, " ".join(parts))
 
 
@@ -223,3 +307,18 @@ def _faq_newer(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
             f"{old.name} was released {_on_or_in(old.model.release_date)}."
         )
     return FAQEntry(question, answer)
+
+
+BUILDERS.update(
+    {
+        "context": _faq_context,
+        "price": _faq_price,
+        "open_weights": _faq_open_weights,
+        "vision": _faq_vision,
+        "multimodal": _faq_multimodal,
+        "reasoning": _faq_reasoning,
+        "providers": _faq_providers,
+        "largest_gap": _faq_largest_gap,
+        "newer": _faq_newer,
+    }
+)

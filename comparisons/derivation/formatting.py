@@ -69,6 +69,13 @@ def money(value: Decimal | None) -> str:
     return price_text(value, form=PriceForm.DOLLARS)
 
 
+def price_words(value: Decimal | None) -> str:
+    """A price in running text: "free" for zero, else money ("$0.40")."""
+    if value is not None and value == 0:
+        return "free"
+    return money(value)
+
+
 @_displays
 def money_display(value: Decimal | None, *, free: bool = False) -> Display:
     """A price for a table cell; zero reads "Free" when `free` is set."""

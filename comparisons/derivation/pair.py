@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from comparisons.derivation import formatting as fmt
-from comparisons.derivation.claims import PairFacts, model_specs
+from comparisons.derivation.claims import PairFacts, largest_gap_note, model_specs
+from comparisons.derivation.curated import curated_changes, curated_record
 from comparisons.derivation.facts import (
-    RETIRED,
     CuratedFacts,
     ModelFacts,
     RelatedPair,
+    model_on,
 )
 from comparisons.derivation.faq import pair_faq
 from comparisons.derivation.prices import model_price_rows, provider_names
@@ -47,6 +48,8 @@ def comparison_derive(
     """Every fact, sentence and flag of one pair's page, in canonical order."""
     if model_b.slug < model_a.slug:
         model_a, model_b = model_b, model_a
+    # The calendar retires a model on its deprecation date, edit or no edit.
+    model_a, model_b = model_on(model_a, today), model_on(model_b, today)
     weight = Decimal(blend_input_weight)
     rows_a, ref_a = model_price_rows(model_a, weight, today, price_stale_days)
     rows_b, ref_b = model_price_rows(model_b, weight, today, price_stale_days)
@@ -57,7 +60,10 @@ def comparison_derive(
         (model_a, model_b, rows_a, ref_a),
         (model_b, model_a, rows_b, ref_b),
     ):
-        advantages = tuple(model_advantages(model, other, facts))
+        # A retired model is never recommended: nothing is argued in its favour.
+        advantages = (
+            () if model.is_retired else tuple(model_advantages(model, other, facts))
+        )
         sides.append(
             Side(
                 model=model,
@@ -66,7 +72,7 @@ def comparison_derive(
                 provider_count=len(provider_names(model)),
                 provider_names=tuple(provider_names(model).values()),
                 advantages=advantages,
-                choose=model_choose(model, other, advantages),
+                choose=model_choose(model, other, advantages, today),
                 latest_review=max(
                     model.reviews, key=lambda r: r.reviewed_on, default=None
                 ),
@@ -74,8 +80,19 @@ def comparison_derive(
         )
     a, b = sides
     last_reviewed, fully_reviewed = _last_reviewed(a, b)
-    generated_verdict = pair_verdict(a, b, facts)
+    generated_verdict = pair_verdict(a, b, facts, today)
     curated = curated or CuratedFacts()
+    changes = curated_changes(
+        curated.record,
+        curated_record(model_a, model_b, weight=weight, today=today),
+    )
+    # When the facts the editor wrote against no longer hold, no curated
+    # sentence is shown until the comparison is reviewed again.
+    shown = CuratedFacts(is_featured=curated.is_featured) if changes else curated
+    curated_faq = tuple(shown.faq)
+    generated_faq = tuple(
+        pair_faq(a, b, facts, asked=tuple(e.question for e in curated_faq))
+    )
     stamps = [
         s for s in (model_a.updated_at, model_b.updated_at, curated.updated_at) if s
     ]
@@ -94,15 +111,21 @@ def comparison_derive(
         capabilities=facts.capabilities,
         benchmarks=facts.benchmarks,
         largest_gap=facts.largest_gap,
+        largest_gap_note=""
+        if facts.largest_gap
+        else largest_gap_note(facts.benchmarks),
         shared_providers=facts.shared_providers,
         shared_provider_names=facts.shared_provider_names,
-        intro=curated.intro or pair_intro(model_a, model_b, facts),
-        intro_is_curated=bool(curated.intro),
-        verdict=curated.verdict or generated_verdict,
-        verdict_is_curated=bool(curated.verdict),
+        intro=shown.intro or pair_intro(model_a, model_b, facts),
+        intro_is_curated=bool(shown.intro),
+        verdict=shown.verdict or generated_verdict,
+        verdict_is_curated=bool(shown.verdict),
+        curated_current=not changes,
+        curated_changes=changes,
         deep_dive=pair_deep_dive(a, b, facts),
-        faq=tuple(curated.faq) + tuple(pair_faq(a, b, facts)),
+        faq=curated_faq + generated_faq,
         related=tuple(related),
+        today=today,
         is_featured=curated.is_featured,
         last_reviewed=last_reviewed,
         is_fully_reviewed=fully_reviewed,
@@ -159,7 +182,7 @@ def _is_indexable(
 ) -> bool:
     if not (a.is_published and b.is_published):
         return False
-    if RETIRED in (a.lifecycle, b.lifecycle):
+    if a.is_retired or b.is_retired:
         return False
     thin = (ref_a is None or ref_b is None) and not any(
         r.is_shared for r in facts.benchmarks

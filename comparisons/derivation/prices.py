@@ -109,7 +109,8 @@ def _price_row(
         checked_display=fmt.date_display(offering.checked_on),
         tier_texts=tuple(
             f"Above {fmt.tokens_compact(t.above_tokens)} tokens: "
-            f"{fmt.money(t.input_price)} input, {fmt.money(t.output_price)} output"
+            f"{fmt.price_words(t.input_price)} input, "
+            f"{fmt.price_words(t.output_price)} output"
             for t in offering.tiers
         ),
     )
@@ -136,6 +137,11 @@ def price_claim(
         saving_text = "free"
     elif saving == 0:
         saving_text = "less than 1% cheaper"
+    elif saving == 100:
+        # Only a zero price is 100% cheaper: a tiny price that rounds there
+        # is "more than 99%", and the ratio says how much.
+        saving = 99
+        saving_text = "more than 99% cheaper"
     else:
         saving_text = f"{fmt.percent(saving)} cheaper"
     return PriceClaim(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from comparisons.derivation import formatting as fmt
@@ -37,13 +38,30 @@ def model_advantages(model: ModelFacts, other: ModelFacts, facts: PairFacts):
             f"a more recent knowledge cutoff ({mine} against {theirs})",
             f"More recent knowledge cutoff: {mine} against {theirs} for {other.name}.",
         )
+    rows = {row.key: row for row in facts.capabilities}
+    # Vision is a kind of non-text input: when both favour the same model they
+    # are one advantage, not two.
+    merge_input = (
+        rows["vision"].has_it == model.slug and rows["multimodal"].has_it == model.slug
+    )
     for row in facts.capabilities:
-        if row.has_it == model.slug:
+        if row.has_it != model.slug:
+            continue
+        if merge_input and row.key == "multimodal":
+            continue
+        if merge_input and row.key == "vision":
             yield Advantage(
-                f"capability:{row.key}",
-                f"{row.label.lower()} ({other.name} lacks it)",
-                f"{row.label}: {model.name} has it and {other.name} does not.",
+                "capability:vision+multimodal",
+                f"image and other non-text input ({other.name} reads text only)",
+                f"Image and other non-text input: {model.name} has vision and "
+                f"multimodal input; {other.name} has neither.",
             )
+            continue
+        yield Advantage(
+            f"capability:{row.key}",
+            f"{row.label.lower()} ({other.name} lacks it)",
+            f"{row.label}: {model.name} has it and {other.name} does not.",
+        )
     for row in facts.benchmarks:
         if row.leader == model.slug:
             mine = row.displays[model.slug].text
@@ -96,9 +114,47 @@ def _per_million(value: Decimal | None) -> str:
     return f"{fmt.money(value)} per million tokens"
 
 
+def retired_text(model: ModelFacts, today: date) -> str:
+    """'X is retired: its vendor stopped serving it on 1 Dec 2026.'"""
+    when = model.deprecation_date
+    if when is not None and when <= today:
+        return (
+            f"{model.name} is retired: its vendor stopped serving it on "
+            f"{fmt.date_text(when)}."
+        )
+    return f"{model.name} is retired: its vendor no longer serves it."
+
+
+def lifecycle_sentence(model: ModelFacts, today: date) -> tuple[str, bool] | None:
+    """The notice a model's lifecycle calls for on `today`, and whether it is serious.
+
+    `model` is as it stands on `today` (facts.model_on): a deprecation date that
+    has passed made it retired, so "plans to" is only ever said of a future date.
+    """
+    if model.is_retired:
+        return retired_text(model, today), True
+    if model.lifecycle == "deprecated":
+        when = model.deprecation_date
+        on = f" on {fmt.date_text(when)}" if when is not None and when > today else ""
+        return (
+            f"{model.name} is deprecated: its vendor plans to stop serving it{on}.",
+            True,
+        )
+    if model.lifecycle == "preview":
+        return f"{model.name} is a preview release and may still change.", False
+    return None
+
+
 def model_choose(
-    model: ModelFacts, other: ModelFacts, advantages: tuple[Advantage, ...]
+    model: ModelFacts,
+    other: ModelFacts,
+    advantages: tuple[Advantage, ...],
+    today: date,
 ):
+    if model.is_retired:
+        if other.is_retired:
+            return (f"{retired_text(model, today)} Neither model is served any more.",)
+        return (f"{retired_text(model, today)} Consider {other.name} instead.",)
     if not advantages:
         return (f"This catalog shows no advantage of {model.name} over {other.name}.",)
     return tuple(advantage.sentence for advantage in advantages)
@@ -115,7 +171,25 @@ def _offers(advantages: tuple[Advantage, ...]) -> str:
     return fmt.names_list(phrases)
 
 
-def pair_verdict(a: Side, b: Side, facts: PairFacts) -> str:
+def pair_verdict(a: Side, b: Side, facts: PairFacts, today: date) -> str:
+    retired = [s for s in (a, b) if s.model.is_retired]
+    if len(retired) == 2:
+        return (
+            f"Both {a.name} and {b.name} are retired: their vendors no longer serve "
+            "them, so neither is a choice today. This page is kept for reference."
+        )
+    if retired:
+        (gone,) = retired
+        active = b if gone is a else a
+        first = (
+            f"{retired_text(gone.model, today)} Of the two, only {active.name} "
+            "can still be used."
+        )
+        if active.advantages:
+            return (
+                f"{first} Against {gone.name}, it offers {_offers(active.advantages)}."
+            )
+        return first
     blended = facts.prices["blended"]
     if blended.cheaper is not None:
         cheap, pricey = (a, b) if blended.cheaper == a.slug else (b, a)
@@ -133,8 +207,11 @@ def pair_verdict(a: Side, b: Side, facts: PairFacts) -> str:
             )
         pricey_offers = tuple(x for x in pricey.advantages if x.kind != "blended")
         if pricey_offers:
+            # "Costs more" would contradict a lower input or output price among
+            # what it offers: name the blend, which is what it loses on.
             return (
-                f"{first} {pricey.name} costs more but offers {_offers(pricey_offers)}."
+                f"{first} {pricey.name} has the higher blended price but offers "
+                f"{_offers(pricey_offers)}."
             )
         return (
             f"{first} The data shows nothing {pricey.name} offers for its higher price."
@@ -204,8 +281,16 @@ def _benchmark_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
                 f"The largest gap among benchmarks scored in percent is {gap.gap_text} "
                 f"on {gap.name}, in favour of {facts.name(gap.leader)}."
             )
+        elif any(row.unit == "%" for row in shared):
+            sentences.append(
+                "On every shared benchmark scored in percent they are less than "
+                "0.1 points apart."
+            )
         else:
-            sentences.append("No benchmark scored in percent separates them.")
+            sentences.append(
+                "These are not scored in percent, so each is compared only in "
+                "its own unit."
+            )
     elif any(row for row in facts.benchmarks):
         sentences.append(
             "The two models have no benchmark in common, so no score is compared."
@@ -264,11 +349,15 @@ def _cost_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
             f"Their costs cannot be compared: {fmt.names_list(unknown)} {verb} no known price "
             "at an available provider."
         )
-    parts = [
-        f"{side.name} costs {_per_million(side.reference.blended_price)} at "
-        f"{side.reference.provider_name}"
-        for side in (a, b)
-    ]
+    if blended.cheaper is None and a.model.is_retired == b.model.is_retired:
+        price = a.reference.blended_price
+        amount = "nothing" if price == 0 else _per_million(price)
+        return (
+            f"On a {facts.blend} input/output blend at each model's cheapest available "
+            f"provider, both cost {amount} ({a.name} at {a.reference.provider_name}, "
+            f"{b.name} at {b.reference.provider_name})."
+        )
+    parts = [_blended_cost(side) for side in (a, b)]
     first = (
         f"On a {facts.blend} input/output blend at each model's cheapest available provider, "
         f"{parts[0]}, and {parts[1]}."
@@ -281,6 +370,17 @@ def _cost_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
     )
 
 
+def _blended_cost(side: Side) -> str:
+    """'X costs $0.76 per million tokens at P'; 'X is free at P'; past tense if retired."""
+    price = side.reference.blended_price
+    where = side.reference.provider_name
+    retired = side.model.is_retired
+    if price == 0:
+        return f"{side.name} {'was' if retired else 'is'} free at {where}"
+    verb = "cost" if retired else "costs"
+    return f"{side.name} {verb} {_per_million(price)} at {where}"
+
+
 def _provider_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
     def count(side: Side) -> str:
         n = side.provider_count
@@ -288,9 +388,25 @@ def _provider_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
             return "no provider in this catalog"
         return f"{n} provider{'s' if n > 1 else ''}"
 
-    first = f"{a.name} is available from {count(a)} and {b.name} from {count(b)}."
+    def verb(side: Side) -> str:
+        return "was" if side.model.is_retired else "is"
+
+    if a.provider_count == b.provider_count and verb(a) == verb(b):
+        first = (
+            f"Both {'were' if a.model.is_retired else 'are'} available from {count(a)}."
+        )
+    elif verb(a) == verb(b):
+        first = f"{a.name} {verb(a)} available from {count(a)} and {b.name} from {count(b)}."
+    else:
+        first = (
+            f"{a.name} {verb(a)} available from {count(a)} and {b.name} "
+            f"{verb(b)} available from {count(b)}."
+        )
     if facts.shared_provider_names:
-        return f"{first} Both can be used through {fmt.names_list(facts.shared_provider_names)}."
+        shared = fmt.names_list(facts.shared_provider_names)
+        if a.model.is_retired or b.model.is_retired:
+            return f"{first} Both were listed at {shared}."
+        return f"{first} Both can be used through {shared}."
     if a.provider_count and b.provider_count:
         return f"{first} They have no provider in common."
     return first

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from comparisons.derivation import formatting as fmt
 from comparisons.derivation.facts import (
@@ -17,6 +18,9 @@ from comparisons.derivation.facts import (
 )
 from comparisons.derivation.formatting import Display
 from vocabulary.prices import PriceForm, price_text
+
+if TYPE_CHECKING:
+    from comparisons.derivation.curated import FactChange
 
 # --- Outputs ---------------------------------------------------------------------------
 
@@ -163,15 +167,20 @@ class Comparison:
     capabilities: tuple[CapabilityRow, ...]
     benchmarks: tuple[BenchmarkRow, ...]  # shared first
     largest_gap: LargestGap | None
+    largest_gap_note: str  # what the key number says when there is no largest gap
     shared_providers: tuple[str, ...]  # slugs, in slug order
     shared_provider_names: tuple[str, ...]
     intro: str
     intro_is_curated: bool  # curated text is Markdown
     verdict: str
     verdict_is_curated: bool
+    # False when curated text exists but is withheld: facts it rests on changed.
+    curated_current: bool
+    curated_changes: tuple[FactChange, ...]
     deep_dive: tuple[str, ...]  # paragraphs
     faq: tuple[FAQEntry, ...]
     related: tuple[RelatedPair, ...]
+    today: date  # the day it was derived for: dates are spoken of relative to it
     is_featured: bool
     last_reviewed: date | None
     is_fully_reviewed: bool
@@ -195,6 +204,7 @@ class Comparison:
             "models": [_model_dict(side) for side in self.sides],
             "intro": self.intro,
             "verdict": self.verdict,
+            "curated_current": self.curated_current,
             "facts": {
                 "blend_input_weight": float(self.blend_input_weight),
                 "price": {kind: _price_dict(self.prices[kind]) for kind in PRICE_KINDS},

@@ -23,6 +23,7 @@ from comparisons.derivation.facts import (
     CAPABILITY_LABELS,
     RETIRED,
     ModelFacts,
+    lifecycle_on,
 )
 from comparisons.derivation.formatting import Display
 from comparisons.derivation.pair import pair_title
@@ -225,13 +226,6 @@ def _price_rows(
 def _date_value(value: str | None) -> str | None:
     """A partial date the rules can compare, or None (unknown) when it is not one."""
     return value if fmt.partial_date_parts(value) is not None else None
-
-
-def lifecycle_on(model: ModelFacts, today: date) -> str:
-    """The model's lifecycle as of today: past its deprecation date it is retired."""
-    if model.deprecation_date is not None and today >= model.deprecation_date:
-        return RETIRED
-    return model.lifecycle
 
 
 def _lifecycle_display(model: ModelFacts, today: date) -> Display:

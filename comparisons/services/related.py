@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import heapq
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -67,9 +67,16 @@ class _Entry(NamedTuple):
     vendor_id: int
     publish_at: datetime | None  # None: published; else a draft published from then
     price: Decimal | None  # its cheapest blended price at an available offering
+    retired_from: date | None  # the day it counts as retired from (date.min: already)
 
     def is_published(self, now: datetime) -> bool:
         return self.publish_at is None or self.publish_at <= now
+
+    def is_target(self, now: datetime) -> bool:
+        """May a related link lead to a pair with it: published and not retired."""
+        return self.is_published(now) and (
+            self.retired_from is None or now.date() < self.retired_from
+        )
 
     def ref(self) -> ModelRef:
         return ModelRef(self.pk, self.slug, self.name, self.vendor_id, True)
@@ -148,7 +155,15 @@ def _index_rows(weight: Decimal, models: Q):
         )
         .order_by("-release_date", "slug")
         .values_list(
-            "pk", "slug", "name", "vendor_id", "status", "publish_at", "updated_at"
+            "pk",
+            "slug",
+            "name",
+            "vendor_id",
+            "status",
+            "publish_at",
+            "updated_at",
+            "lifecycle",
+            "deprecation_date",
         )
     )
     cheapest = dict(
@@ -161,7 +176,18 @@ def _index_rows(weight: Decimal, models: Q):
     )
     published = LLMModel.Status.PUBLISHED
     found = []
-    for pk, slug, name, vendor_id, status, publish_at, updated_at in rows:
+    retired = LLMModel.Lifecycle.RETIRED
+    for (
+        pk,
+        slug,
+        name,
+        vendor_id,
+        status,
+        publish_at,
+        updated_at,
+        lifecycle,
+        ends,
+    ) in rows:
         lowest = cheapest.get(pk)
         if lowest is not None and not isinstance(lowest, Decimal):
             lowest = Decimal(str(lowest))
@@ -172,6 +198,7 @@ def _index_rows(weight: Decimal, models: Q):
             vendor_id,
             None if status == published else publish_at,
             lowest,
+            date.min if lifecycle == retired else ends,
         )
         found.append((entry, (-_microseconds(updated_at), pk)))
     return found
@@ -356,6 +383,9 @@ def related_pairs(
     def add(one: LLMModel, other: _Entry, reason: str) -> None:
         if len(found) == RELATED_LIMIT:
             return  # only the first six are kept, in the order they came
+        mine = index.by_pk.get(one.pk)
+        if not other.is_target(now) or (mine is not None and not mine.is_target(now)):
+            return  # a retired model is never recommended, nor a pair with one
         slug = pair_slug(one.slug, other.slug)
         if slug in found or slug == pair_slug(model_a.slug, model_b.slug):
             return
@@ -390,7 +420,7 @@ def _recently_updated(
 ) -> list[tuple[LLMModel, _Entry]]:
     others = []
     for entry in index.recent:
-        if entry.pk not in (model_a.pk, model_b.pk) and entry.is_published(now):
+        if entry.pk not in (model_a.pk, model_b.pk) and entry.is_target(now):
             others.append(entry)
             if len(others) == RELATED_LIMIT:
                 break
@@ -406,7 +436,7 @@ def _featured_comparisons(
         if (a_id in pair_ids) == (b_id in pair_ids):
             continue
         a, b = index.by_pk.get(a_id), index.by_pk.get(b_id)
-        if a is None or b is None or not (a.is_published(now) and b.is_published(now)):
+        if a is None or b is None or not (a.is_target(now) and b.is_target(now)):
             continue
         found.append((a_id, b) if a_id in pair_ids else (b_id, a))
         if len(found) == RELATED_LIMIT:
@@ -423,7 +453,7 @@ def _same_vendor(
     for mine in (model_a, model_b):
         siblings = []
         for entry in index.by_vendor.get(mine.vendor_id, ()):
-            if entry.pk not in taken and entry.is_published(now):
+            if entry.pk not in taken and entry.is_target(now):
                 siblings.append(entry)
                 if len(siblings) == SAME_VENDOR_PER_MODEL:
                     break
@@ -457,7 +487,7 @@ def _nearest(
             entry, above = ladder[above], above + 1
         else:
             entry, below = ladder[below], below - 1
-        if entry.pk not in exclude and entry.is_published(now):
+        if entry.pk not in exclude and entry.is_target(now):
             nearest.append(entry)
     return nearest
 

@@ -80,6 +80,10 @@
                 output.textContent = "\u2014";
                 return;
             }
+            if (output.dataset.inputMicro === "0" && output.dataset.outputMicro === "0") {
+                output.textContent = "Free";  // a zero price reads "free", as on the server
+                return;
+            }
             var pico = values.input_tokens * BigInt(output.dataset.inputMicro) +
                 values.output_tokens * BigInt(output.dataset.outputMicro);
             output.textContent = money(pico);

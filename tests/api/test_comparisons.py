@@ -45,6 +45,7 @@ PAIR_KEYS = [
     "models",
     "intro",
     "verdict",
+    "curated_current",
     "facts",
     "choose",
     "faq",

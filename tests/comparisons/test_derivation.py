@@ -135,6 +135,7 @@ def test_as_dict_is_json_and_has_exactly_the_api_keys():
         "models",
         "intro",
         "verdict",
+        "curated_current",
         "facts",
         "choose",
         "faq",

@@ -217,6 +217,8 @@ def test_price_claims_agree_with_recomputed_reference_prices(pair):
         lower, higher = min(va, vb), max(va, vb)
         assert claim["cheaper"] == ("model-a" if va < vb else "model-b")
         expected = ((higher - lower) * 100 / higher).quantize(Decimal(1), ROUND_HALF_UP)
+        if expected == 100 and lower > 0:
+            expected = 99  # only a zero price is 100% cheaper
         assert claim["saving_percent"] == int(expected)
         assert 0 <= claim["saving_percent"] <= 100
         if lower == 0:
@@ -260,8 +262,9 @@ def test_context_dates_capabilities_and_providers_agree_with_the_data(pair):
     for side, model, other in ((comparison.a, a, b), (comparison.b, b, a)):
         for advantage in side.advantages:
             if advantage.kind.startswith("capability:"):
-                key = advantage.kind.split(":")[1]
-                assert getattr(model, key) is True and getattr(other, key) is False
+                for key in advantage.kind.split(":")[1].split("+"):
+                    assert getattr(model, key) is True
+                    assert getattr(other, key) is False
 
     available = {
         m.slug: {o.provider_slug for o in m.offerings if o.is_available} for m in (a, b)
@@ -327,7 +330,9 @@ def test_no_text_shows_a_programming_value_or_template_tag(pair):
         assert "reasoning model" not in text
     for side in comparison.sides:
         assert side.choose  # every model gets at least a sentence
-        if not side.advantages:
+        if side.model.is_retired:
+            assert "is retired" in side.choose[0]
+        elif not side.advantages:
             assert "no advantage" in side.choose[0]
 
 
@@ -358,7 +363,10 @@ def test_verdict_choose_and_faq_follow_the_facts(pair):
         model_a=a, model_b=b, today=TODAY, blend_input_weight=w
     )
     blended = comparison.prices["blended"]
-    if blended.cheaper is None:
+    if any(side.model.is_retired for side in comparison.sides):
+        assert "the cheaper model" not in comparison.verdict
+        assert "is retired" in comparison.verdict or "are retired" in comparison.verdict
+    elif blended.cheaper is None:
         assert "the cheaper model" not in comparison.verdict
     else:
         cheap = comparison.side(blended.cheaper)
@@ -395,6 +403,8 @@ def test_verdict_choose_and_faq_follow_the_facts(pair):
                     and other.model.open_weights is False
                 )
         assert len(side.choose) == max(1, len(side.advantages))
+        if side.model.is_retired:
+            assert not side.advantages
 
     questions = " ".join(entry.question for entry in comparison.faq)
     has_context = a.context_window is not None and b.context_window is not None
