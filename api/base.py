@@ -38,7 +38,7 @@ from api.policies import (
     parse_updated_since,
     single_value,
 )
-from catalog.cache import catalog_version
+from catalog.cache import serving_version
 from catalog.models import PartnerKey
 
 # Seconds an API answer is kept (at most; any catalog write retires it at once).
@@ -133,7 +133,7 @@ class PartnerAPIMixin:
         digest = hashlib.sha256(
             f"{origin}{request.get_full_path()}".encode()
         ).hexdigest()
-        self._answer_key = f"api-answer:{catalog_version()}:{digest}"
+        self._answer_key = f"api-answer:{serving_version()}:{digest}"
         kept = cache.get(self._answer_key)
         if kept is not None:
             self._answer_key = None

@@ -6,7 +6,10 @@ edit anywhere is visible at once in every process, and a deploy of other code
 retires every page the old code made, with no list of keys to invalidate.
 """
 
+import bisect
+import datetime as dt
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +17,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 VERSION_KEY = "catalog-version"
 STALE_VERSION_MESSAGE = (
@@ -23,6 +27,9 @@ STALE_VERSION_MESSAGE = (
 )
 
 logger = logging.getLogger("versus.cache")
+
+# The scheduled publish times of the drafts under one catalog token.
+SCHEDULE_KEY = "catalog-schedule:{token}"
 # Marks a token made up because the cache could not be read.
 UNSHARED_PREFIX = "unshared-"
 
@@ -98,6 +105,8 @@ def bump_catalog_version(*, logged: bool = False) -> str:
         cache.delete(UNLOGGED_KEY)
     _pinned.set(None)  # a write in a pinned request reads the new version after it
     version = uuid.uuid4().hex
+    # The schedule first: a reader who finds the new token finds its schedule.
+    cache.set(SCHEDULE_KEY.format(token=version), _schedule_read(), timeout=None)
     cache.set(VERSION_KEY, version, timeout=None)
     if cache.get(VERSION_KEY) != version:
         # The cache refused the write (full under noeviction, say) but may
@@ -110,3 +119,54 @@ def bump_catalog_version(*, logged: bool = False) -> str:
             # edit stay in use until Redis takes writes or they expire.
             logger.error(STALE_VERSION_MESSAGE)
     return f"{version}.{settings.VERSUS_RELEASE}"
+
+
+# --- What a page is served under: the catalog, the day and the schedule ----------
+
+_schedules_lock = threading.Lock()
+_schedules: dict[str, tuple[float, ...]] = {}
+
+
+def _schedule_read() -> tuple[float, ...]:
+    """The publish times of scheduled drafts, as sorted POSIX timestamps."""
+    from catalog.models import LLMModel  # the models import nothing from here
+
+    times = LLMModel.objects.filter(
+        status=LLMModel.Status.DRAFT, publish_at__isnull=False
+    ).values_list("publish_at", flat=True)
+    return tuple(sorted(moment.timestamp() for moment in times))
+
+
+def _schedule(token: str) -> tuple[float, ...]:
+    """The drafts' publish times under this catalog token (fixed: any edit makes a new one)."""
+    known = _schedules.get(token)
+    if known is not None:
+        return known
+    key = SCHEDULE_KEY.format(token=token)
+    times = cache.get(key)
+    if times is None:
+        times = _schedule_read()
+        cache.add(key, times, timeout=None)
+    with _schedules_lock:
+        if len(_schedules) > 16:
+            _schedules.clear()
+        _schedules[token] = times
+    return times
+
+
+def serving_version(now: dt.datetime | None = None) -> str:
+    """The key that cached pages and API answers are kept under.
+
+    The catalog version, which every edit replaces, plus the day (UTC), so no
+    page derived on one day is served on the next (lifecycle, "possibly out of
+    date" and "last reviewed" follow the calendar), plus how many scheduled
+    publish times have passed, so a draft appears to every reader at its time
+    with no job and no edit: the key changes at the next due publish time.
+    """
+    version = catalog_version()
+    if not is_shared_version(version):
+        return version
+    token = version.split(".")[0]  # the schedule is the catalog's, whatever release
+    now = now or timezone.now()
+    due = bisect.bisect_right(_schedule(token), now.timestamp())
+    return f"{version}.{now.astimezone(dt.UTC):%Y%m%d}.{due}"

@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from catalog.cache import is_shared_version, version_pinned
+from catalog.cache import is_shared_version, serving_version, version_pinned
 from core.view_cache import page_origin
 from vocabulary.process_memos import process_memo
 
@@ -124,8 +124,9 @@ class PageCacheMiddleware:
             or self.session_cookie in request.COOKIES
         ):
             return self.get_response(request)
-        with version_pinned() as version:
-            return self._respond(request, version)
+        with version_pinned():
+            # The catalog, the day and the due publications: see serving_version().
+            return self._respond(request, serving_version())
 
     def _respond(self, request: HttpRequest, version: str) -> HttpResponse:
         if not is_shared_version(version):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from catalog.cache import catalog_version, is_shared_version
+from catalog.cache import is_shared_version, serving_version
 from core.shared_cache import has_session, mark_public
 
 # Headers a cached page must carry again when it is served from the cache.
@@ -126,7 +126,8 @@ def cached_page(
 ) -> Callable:
     """Serve a reader page from the cache while the catalog is unchanged.
 
-    The key holds catalog_version(), which every catalog write replaces, the
+    The key holds serving_version(): the catalog version, which every catalog
+    write replaces, the day and the scheduled publications that have come; the
     path, and the page's canonical query: only the parameters named in `query`
     (and `multi_valued`), normalised by canonical_query(). The view sees that
     canonical query too, so whatever else a request carries (tracking tags, a
@@ -160,7 +161,7 @@ def cached_page(
         request.GET = canonical_query(request.GET, single=query, multiple=multi_valued)
         # The address the middleware may keep this page under in memory.
         request.canonical_full_path = canonical_full_path(request)
-        version = catalog_version()
+        version = serving_version()
         if not is_shared_version(version):
             # The cache is unreachable: render, keep nothing (catalog/cache.py).
             return mark_public(request, view(request, *args, **kwargs))

@@ -41,7 +41,7 @@ from api.base import (
 from api.catalog import filters, serializers
 from api.policies import PAGE_SIZE_MESSAGE, BadParameter, single_value
 from catalog import changes
-from catalog.cache import catalog_version
+from catalog.cache import serving_version
 from catalog.exporting import catalog_export_chunks, moment_text
 from catalog.models import (
     Benchmark,
@@ -359,7 +359,7 @@ class ExportViewSet(PartnerAPIMixin, viewsets.ViewSet):
         last_modified = catalog_last_modified()
         # The body is streamed, so it is not hashed: the catalog version changes
         # on every catalog write, which is exactly when the export changes.
-        etag = f'"export-{catalog_version()}"'
+        etag = f'"export-{serving_version()}"'
         timestamp = None if last_modified is None else int(last_modified.timestamp())
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=timestamp

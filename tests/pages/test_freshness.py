@@ -149,11 +149,11 @@ def test_a_page_enters_the_shared_cache_only_when_rendered_a_second_time(
     from django.core.cache import cache
     from django.test import RequestFactory
 
-    from catalog.cache import catalog_version
+    from catalog.cache import serving_version
     from core.page_cache import local_pages
     from core.view_cache import page_cache_key
 
-    key = page_cache_key(RequestFactory().get(PAIR_URL), catalog_version())
+    key = page_cache_key(RequestFactory().get(PAIR_URL), serving_version())
     asked = []
     real_get = cache.get
     with pytest.MonkeyPatch.context() as patch:
@@ -209,11 +209,11 @@ def test_other_pages_are_shared_from_their_first_render(client, reference_models
     from django.core.cache import cache
     from django.test import RequestFactory
 
-    from catalog.cache import catalog_version
+    from catalog.cache import serving_version
     from core.view_cache import page_cache_key
 
     client.get(MODEL_URL)
-    key = page_cache_key(RequestFactory().get(MODEL_URL), catalog_version())
+    key = page_cache_key(RequestFactory().get(MODEL_URL), serving_version())
     assert cache.get(key) is not None
 
 

@@ -8,9 +8,10 @@ from catalog.services import scheduled_drafts_publish
 class Command(BaseCommand):
     help = (
         "Turn drafts whose 'publish at' time has passed into published models. "
-        "Readers already see them from that time; this records the publication "
-        "in the history and retires cached pages at once. Run it every minute "
-        "from cron or a scheduler."
+        "Optional: readers see them from that time whether or not this runs "
+        "(cached pages are keyed on the due publish times). Running it only "
+        "records the publication in the revision history; running it twice, or "
+        "with nothing due, changes nothing."
     )
 
     def handle(self, *args, **options) -> None:
