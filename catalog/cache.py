@@ -137,14 +137,17 @@ def _schedule_read() -> tuple[float, ...]:
     return tuple(sorted(moment.timestamp() for moment in times))
 
 
-def _schedule(token: str) -> tuple[float, ...]:
-    """The drafts' publish times under this catalog token (fixed: any edit makes a new one)."""
+def _schedule(token: str, *, read_database: bool) -> tuple[float, ...] | None:
+    """The drafts' publish times under this catalog token (fixed: any edit makes a
+    new one); None if unknown and the database may not be read."""
     known = _schedules.get(token)
     if known is not None:
         return known
     key = SCHEDULE_KEY.format(token=token)
     times = cache.get(key)
     if times is None:
+        if not read_database:
+            return None
         times = _schedule_read()
         cache.add(key, times, timeout=None)
     with _schedules_lock:
@@ -154,7 +157,9 @@ def _schedule(token: str) -> tuple[float, ...]:
     return times
 
 
-def serving_version(now: dt.datetime | None = None) -> str:
+def serving_version(
+    now: dt.datetime | None = None, *, read_database: bool = True
+) -> str | None:
     """The key that cached pages and API answers are kept under.
 
     The catalog version, which every edit replaces, plus the day (UTC), so no
@@ -162,11 +167,18 @@ def serving_version(now: dt.datetime | None = None) -> str:
     date" and "last reviewed" follow the calendar), plus how many scheduled
     publish times have passed, so a draft appears to every reader at its time
     with no job and no edit: the key changes at the next due publish time.
+
+    The schedule is written with the version by every edit; when it is missing
+    (a version made up after the cache lost it), it is read from the database
+    once, unless read_database is False, which answers None instead.
     """
     version = catalog_version()
     if not is_shared_version(version):
         return version
     token = version.split(".")[0]  # the schedule is the catalog's, whatever release
     now = now or timezone.now()
-    due = bisect.bisect_right(_schedule(token), now.timestamp())
+    schedule = _schedule(token, read_database=read_database)
+    if schedule is None:
+        return None
+    due = bisect.bisect_right(schedule, now.timestamp())
     return f"{version}.{now.astimezone(dt.UTC):%Y%m%d}.{due}"

@@ -696,6 +696,21 @@ class Comparison(TimeStampedModel):
     verdict = models.TextField(
         blank=True, help_text="Replaces the generated one-line verdict."
     )
+    facts_record = models.JSONField(
+        "facts the text was written against",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Recorded whenever the comparison is saved or marked reviewed. "
+        "If any of these facts changes, readers see the generated text instead "
+        "until an editor reviews the curated text again.",
+    )
+    reviewed_at = models.DateTimeField(
+        "text last reviewed", null=True, blank=True, editable=False
+    )
+    reviewed_by = models.CharField(
+        "text last reviewed by", max_length=200, blank=True, editable=False
+    )
 
     objects = ComparisonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -726,6 +741,22 @@ class Comparison(TimeStampedModel):
             and self.model_a.slug > self.model_b.slug
         ):
             self.model_a, self.model_b = self.model_b, self.model_a
+        if self.facts_record is None and self.model_a_id and self.model_b_id:
+            # New text is written against the facts of today: record them, so
+            # that a later change withholds it (catalog.services).
+            from catalog.services import curated_facts_current
+
+            self.facts_record = curated_facts_current(
+                model_a=self.model_a, model_b=self.model_b
+            )
+            if self.reviewed_at is None:
+                self.reviewed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "facts_record",
+                    "reviewed_at",
+                }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from catalog.models import LLMModel, Offering, PricePoint, Review, Score
+from catalog.models import Comparison, LLMModel, Offering, PricePoint, Review, Score
 
 DEPRECATION_WARNING_DAYS = 90
 # Each list shows this many entries at most; the count says how many there are.
@@ -32,6 +32,7 @@ class QueueEntry:
     # Where the entry's link goes, when its section says so itself.
     fix_url: str = ""
     label: str = ""
+    review_url: str = ""
 
 
 @dataclass
@@ -100,6 +101,52 @@ def review_queue_extra_sections(*, user) -> list[QueueSection]:
     return [section for section in sections if section is not None]
 
 
+# The rule that reads the facts a curated comparison rests on lives with the
+# comparison rules (the comparisons app registers it; catalog imports no app).
+CuratedFactsReader = Callable[..., dict]
+CuratedChangesLister = Callable[..., dict]
+_curated_rules: dict[str, Callable] = {}
+
+
+def curated_facts_rules_register(
+    *, reader: CuratedFactsReader, changes: CuratedChangesLister
+) -> None:
+    """Set how the facts behind curated text are read, reader(model_a=, model_b=),
+    and compared, changes(comparisons=) -> {pk: (change, ...)}."""
+    _curated_rules.update(reader=reader, changes=changes)
+
+
+def curated_facts_current(*, model_a: LLMModel, model_b: LLMModel) -> dict | None:
+    """Today's facts for a curated comparison of the two models (None: no rules set)."""
+    if "reader" not in _curated_rules:
+        return None
+    return _curated_rules["reader"](model_a=model_a, model_b=model_b)
+
+
+def curated_facts_changes(*, comparisons: list[Comparison]) -> dict[int, tuple]:
+    """For each comparison (by pk), the recorded facts that no longer hold, old → new."""
+    if "changes" not in _curated_rules:
+        return {}
+    return _curated_rules["changes"](comparisons=comparisons)
+
+
+@transaction.atomic
+def comparison_review_record(
+    *, comparisons: list[Comparison], reviewer: str
+) -> list[Comparison]:
+    """An editor checked the curated text against today's facts: record them anew."""
+    now = timezone.now()
+    for comparison in comparisons:
+        comparison.facts_record = curated_facts_current(
+            model_a=comparison.model_a, model_b=comparison.model_b
+        )
+        comparison.reviewed_at = now
+        comparison.reviewed_by = reviewer
+        comparison._change_reason = "Curated text reviewed"
+        comparison.save()
+    return comparisons
+
+
 def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
     """What editors should look at next, in two queries whatever the catalog's size."""
     today = today or timezone.localdate()
@@ -137,6 +184,12 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
         "deprecations",
         "Deprecations coming up",
         f"The vendor stops serving these within {DEPRECATION_WARNING_DAYS} days.",
+    )
+    passed = QueueSection(
+        "deprecation-passed",
+        "Deprecation date passed",
+        "Their deprecation date has come, so readers already see them as retired: "
+        "set the lifecycle to retired, or correct the date.",
     )
 
     models = (
@@ -192,10 +245,17 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
                 if not present
             ]
             incomplete.add(QueueEntry(model, " and ".join(missing)))
-        if (
-            model.deprecation_date
-            and today <= model.deprecation_date <= deprecation_horizon
-        ):
+        if model.lifecycle == LLMModel.Lifecycle.RETIRED or not model.deprecation_date:
+            pass
+        elif model.deprecation_date <= today:
+            passed.add(
+                QueueEntry(
+                    model,
+                    f"deprecation date {model.deprecation_date:%Y-%m-%d} passed, "
+                    f"lifecycle still {model.get_lifecycle_display().lower()}",
+                )
+            )
+        elif model.deprecation_date <= deprecation_horizon:
             deprecations.add(
                 QueueEntry(model, f"deprecated on {model.deprecation_date:%Y-%m-%d}")
             )
@@ -217,7 +277,7 @@ def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:
         )
         prices.add(QueueEntry(offering.model, note, offering=offering))
 
-    return [never, stale, changed, prices, incomplete, deprecations]
+    return [never, stale, changed, prices, incomplete, passed, deprecations]
 
 
 @transaction.atomic

@@ -126,10 +126,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         with version_pinned():
             # The catalog, the day and the due publications: see serving_version().
-            return self._respond(request, serving_version())
+            # Left to the view (which may read the database) when unknown.
+            return self._respond(request, serving_version(read_database=False))
 
-    def _respond(self, request: HttpRequest, version: str) -> HttpResponse:
-        if not is_shared_version(version):
+    def _respond(self, request: HttpRequest, version: str | None) -> HttpResponse:
+        if version is None or not is_shared_version(version):
             # The shared cache is down: render every page, cache none.
             return self.get_response(request)
         path = page_origin(request) + request.get_full_path()

@@ -33,6 +33,11 @@ class CuratedComparisonSerializer(serializers.ModelSerializer):
     faq = FAQEntrySerializer(source="faq_entries", many=True, read_only=True)
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
+    curated_current = serializers.SerializerMethodField(
+        help_text="False when facts the curated text was written against have "
+        "changed since an editor last reviewed it: intro and verdict are then "
+        "empty and faq is empty, as the pair's page shows the generated text."
+    )
 
     class Meta:
         model = Comparison
@@ -43,11 +48,23 @@ class CuratedComparisonSerializer(serializers.ModelSerializer):
             "featured",
             "intro",
             "verdict",
+            "curated_current",
             "faq",
             "url",
             "api_url",
             "updated_at",
         )
+
+    def get_curated_current(self, obj) -> bool:
+        stale = self.context.get("stale_curated", frozenset())
+        return obj.pk not in stale
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if not data["curated_current"]:
+            # Withheld, as on the page: no curated sentence whose facts changed.
+            data.update(intro="", verdict="", faq=[])
+        return data
 
     def _slugs(self, obj) -> list[str]:
         # Stored in canonical order already; sort anyway, by code point.

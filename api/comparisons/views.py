@@ -140,6 +140,18 @@ class ComparisonViewSet(PartnerReadOnlyViewSet):
             .prefetch_related("faq_entries")
         )
 
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            changes = services.curated_changes_list(comparisons=rows)
+            context = self.get_serializer_context()
+            context["stale_curated"] = frozenset(
+                pk for pk, found in changes.items() if found
+            )
+            kwargs["context"] = context
+            return self.get_serializer_class()(rows, *args[1:], **kwargs)
+        return super().get_serializer(*args, **kwargs)
+
     def build_detail(self, request, **kwargs):
         pair = kwargs["pair"]
         if len(derivation.models_parse(pair)) > 2:

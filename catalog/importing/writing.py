@@ -367,6 +367,12 @@ class Writer:
         changes.objects_record((entry, {}) for entry in new)
         if self.prune and stale:
             self.delete(catalog.ComparisonFAQ.objects.filter(pk__in=stale))
+        # Curated text that arrives without recorded facts is tied to the facts
+        # it is imported with, as if an editor had saved it now.
+        unrecorded = [c for c in comparisons.values() if c.facts_record is None]
+        if unrecorded:
+            for comparison in unrecorded:
+                comparison.save(update_fields=["updated_at"])
         return comparisons
 
     # -- --prune --------------------------------------------------------------

@@ -5,12 +5,17 @@ Modules
   related     the related-pairs index and the pairs "continue comparing" links to
   lookup      the pair an address names ("<a>-vs-<b>")
   comparison  comparison_build: one pair derived from the catalog
+  curated     the facts curated text rests on, and the queue of text out of date
   table       model_table_build: three or four models in one table
 
 The names imported here are the package's surface for the rest of the project.
 """
 
 from comparisons.services.comparison import comparison_build
+from comparisons.services.curated import (
+    curated_changes_list,
+    curated_facts_read,
+)
 from comparisons.services.facts import (
     ModelRef,
     blend_input_weight,
@@ -43,6 +48,8 @@ __all__ = [
     "blend_input_weight",
     "blended_expression",
     "comparison_build",
+    "curated_changes_list",
+    "curated_facts_read",
     "curated_facts",
     "facts_of",
     "from_blended_prices",

@@ -165,6 +165,7 @@ def curated_facts(curated: CuratedComparison | None) -> CuratedFacts | None:
             for e in curated.faq_entries.all()
         ),
         updated_at=curated.updated_at,
+        record=curated.facts_record,
     )
 
 

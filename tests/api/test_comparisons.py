@@ -79,6 +79,7 @@ def test_curated_list_holds_only_pairs_of_published_models(api, catalog):
                 "featured": True,
                 "intro": "Two sizes, two vendors.",
                 "verdict": "Mini for price, Grok for code.",
+                "curated_current": True,
                 "faq": [{"question": "Which is cheaper?", "answer": "GPT-4.1 Mini."}],
                 "url": f"{SITE}/compare/{PAIR}/",
                 "api_url": f"{SITE}/api/v1/comparisons/{PAIR}/",

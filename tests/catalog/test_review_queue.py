@@ -125,6 +125,32 @@ def test_deprecation_within_ninety_days_is_queued():
     assert _queue()["deprecations"] == ["Soon Gone"]
 
 
+def test_a_deprecation_date_that_has_come_is_queued_until_the_model_is_retired():
+    """A model past its date was neither 'coming up' nor anywhere in the queue."""
+    past = _complete_model("Already Gone")
+    LLMModel.objects.filter(pk=past.pk).update(
+        deprecation_date=TODAY - dt.timedelta(days=5),
+        lifecycle=LLMModel.Lifecycle.DEPRECATED,
+    )
+    today = _complete_model("Gone Today")
+    LLMModel.objects.filter(pk=today.pk).update(deprecation_date=TODAY)
+    retired = _complete_model("Marked Retired")
+    LLMModel.objects.filter(pk=retired.pk).update(
+        deprecation_date=TODAY - dt.timedelta(days=5),
+        lifecycle=LLMModel.Lifecycle.RETIRED,
+    )
+    queue = _queue()
+    assert queue["deprecation-passed"] == ["Already Gone", "Gone Today"]
+    assert queue["deprecations"] == []
+    # Tomorrow's date is only coming up today, and has passed tomorrow.
+    LLMModel.objects.filter(pk=today.pk).update(
+        deprecation_date=TODAY + dt.timedelta(days=1)
+    )
+    assert _queue()["deprecations"] == ["Gone Today"]
+    later = _queue(today=TODAY + dt.timedelta(days=1))
+    assert later["deprecation-passed"] == ["Already Gone", "Gone Today"]
+
+
 def _messy_catalog(size: int) -> None:
     for index in range(size):
         model = LLMModelFactory(
