@@ -64,10 +64,9 @@ def model_visible(
     status: str, publish_at: dt.datetime | None, now: dt.datetime | None = None
 ) -> bool:
     """True when readers see a model with this status and schedule (published())."""
-    if status == catalog.LLMModel.Status.PUBLISHED:
-        return True
-    now = now or timezone.now()
-    return publish_at is not None and publish_at <= now
+    return catalog.is_published_as_of(
+        status=status, publish_at=publish_at, at=now or timezone.now()
+    )
 
 
 def model_entry(slug: str) -> Entry:

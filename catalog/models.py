@@ -177,6 +177,19 @@ class Benchmark(TimeStampedModel):
         return reverse("catalog:benchmark-detail", args=[self.slug])
 
 
+def is_published_as_of(
+    *, status: str, publish_at: datetime | None, at: datetime
+) -> bool:
+    """The rule of "published as of now" for one model's status and schedule.
+
+    LLMModelQuerySet.published() is the same rule as a query; pages, the API,
+    sitemaps, feeds and the change log all use one or the other.
+    """
+    if status == LLMModel.Status.PUBLISHED:
+        return True
+    return publish_at is not None and publish_at <= at
+
+
 class LLMModelQuerySet(models.QuerySet):
     def published(self, *, at: datetime | None = None) -> "LLMModelQuerySet":
         """Models readers may see at `at` (default now): published, or drafts whose
@@ -402,9 +415,9 @@ class LLMModel(TimeStampedModel):
 
     def is_published_at(self, moment: datetime) -> bool:
         """LLMModelQuerySet.published()'s rule for this one model."""
-        if self.status == self.Status.PUBLISHED:
-            return True
-        return self.publish_at is not None and self.publish_at <= moment
+        return is_published_as_of(
+            status=self.status, publish_at=self.publish_at, at=moment
+        )
 
     def is_retired_on(self, day: date) -> bool:
         """LLMModelQuerySet.retired()'s rule: marked retired, or past its deprecation date."""

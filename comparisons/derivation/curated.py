@@ -20,6 +20,7 @@ from comparisons.derivation.facts import (
     model_on,
 )
 from comparisons.derivation.prices import reference_offering
+from vocabulary.prices import PriceForm, price_text
 
 RECORD_FORMAT = 1
 
@@ -38,7 +39,11 @@ class FactChange:
 
 
 def _price(value: Decimal | None) -> str | None:
-    return None if value is None else fmt.decimal_text(value)
+    return price_text(value, form=PriceForm.NUMBER)
+
+
+def _number(value: Decimal) -> str:
+    return fmt.decimal_plain(value)
 
 
 def _model_record(
@@ -61,7 +66,7 @@ def _model_record(
         "scores": {
             s.benchmark_slug: {
                 "name": s.benchmark_name,
-                "value": _price(s.value),
+                "value": _number(s.value),
                 "unit": s.unit,
             }
             for s in model.scores

@@ -7,12 +7,18 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.cache import catalog_version
 from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from catalog.services import QueueEntry, QueueSection
 from comparisons import derivation
 from comparisons.derivation import FactChange
-from comparisons.services.facts import _models_queryset, blend_input_weight, model_facts
+from comparisons.services.facts import (
+    _models_queryset,
+    blend_input_weight,
+    memoised_facts,
+    model_facts,
+)
 
 CURATED_SECTION_KEY = "curated-out-of-date"
 
@@ -41,14 +47,16 @@ def curated_changes_list(
     """For each curated comparison (by pk), the recorded facts that no longer hold."""
     today = today or timezone.localdate()
     weight = blend_input_weight()
-    facts = _facts_by_pk(
-        {pk for c in comparisons for pk in (c.model_a_id, c.model_b_id)}
-    )
+    models = {}
+    for comparison in comparisons:
+        models[comparison.model_a_id] = comparison.model_a
+        models[comparison.model_b_id] = comparison.model_b
+    # Kept per catalog version (every edit makes a new one), as pair pages do.
+    loaded = memoised_facts(catalog_version(), *models.values())
+    facts = {pk: found for pk, found in zip(models, loaded, strict=True)}
     changes = {}
     for comparison in comparisons:
-        a, b = facts.get(comparison.model_a_id), facts.get(comparison.model_b_id)
-        if a is None or b is None:
-            continue
+        a, b = facts[comparison.model_a_id], facts[comparison.model_b_id]
         current = derivation.curated_record(a, b, weight=weight, today=today)
         changes[comparison.pk] = derivation.curated_changes(
             comparison.facts_record, current
