@@ -126,19 +126,23 @@ class PageCacheMiddleware:
             return self.get_response(request)
         with version_pinned():
             # The catalog, the day and the due publications: see serving_version().
-            # Left to the view (which may read the database) when unknown.
+            # Its schedule of publications may be unknown to this process yet;
+            # it is then read (from the database) only for a page to keep.
             return self._respond(request, serving_version(read_database=False))
 
     def _respond(self, request: HttpRequest, version: str | None) -> HttpResponse:
-        if version is None or not is_shared_version(version):
+        if version is not None and not is_shared_version(version):
             # The shared cache is down: render every page, cache none.
             return self.get_response(request)
         path = page_origin(request) + request.get_full_path()
-        entry = local_pages.get(version, path)
+        entry = None if version is None else local_pages.get(version, path)
         if entry is not None:
             return self._from_entry(request, entry)
         response = self.get_response(request)
         if _is_storable(request, response):
+            version = version or serving_version()
+            if not is_shared_version(version):
+                return response
             content = response.content
             if "ETag" not in response:
                 # ConditionalGetMiddleware (inside this one) has usually set it.
