@@ -177,8 +177,10 @@ def test_calculator_works_as_a_plain_form_without_javascript(new_page, site):
 def test_models_list_filter_and_sort_then_model_page_then_suggested_comparison(page):
     page.goto("/models/")
 
-    page.get_by_label("Vendor").select_option(label="Anthropic")
-    page.get_by_label("Sort by").select_option(label="Price (lowest blended first)")
+    page.get_by_label("Vendor", exact=True).select_option(label="Anthropic")
+    page.get_by_label("Sort by", exact=True).select_option(
+        label="Price (lowest blended first)"
+    )
     page.get_by_role("button", name="Show models").click()
     page.wait_for_url(re.compile(r"vendor=anthropic"))
 
