@@ -121,7 +121,9 @@ def _offering(obj: catalog.Offering) -> dict:
         "checked_on": _date(obj.checked_on),
         "price_history": [
             _price_point(point)
-            for point in sorted(obj.price_history.all(), key=lambda p: (p.until, p.pk))
+            for point in sorted(
+                obj.price_history.all(), key=lambda p: (p.changed_at, p.pk)
+            )
         ],
     }
 

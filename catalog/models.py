@@ -1,7 +1,7 @@
 # Long on purpose: Django finds an app's models in one module, and these share field helpers and querysets; each class is one table.
 """The catalog editors keep: vendors, models, providers, prices, scores, reviews."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -529,9 +529,13 @@ class Offering(TimeStampedModel):
         super().save(*args, **kwargs)
         current = self._prices()
         if previous is not None and previous != current and previous != (None, None):
+            # Every change with its moment: an edit and its revert on one day
+            # are two entries, in the order they were made.
+            now = timezone.now()
             PricePoint.objects.create(
                 offering=self,
-                until=timezone.localdate(),
+                until=timezone.localdate(now),
+                changed_at=now,
                 input_price=previous[0],
                 output_price=previous[1],
             )
@@ -597,19 +601,40 @@ class PriceTier(models.Model):
         return f"above {self.above_tokens:,} tokens"
 
 
+def price_change_moment(
+    until: date, *, recorded_at: datetime | None = None, now: datetime | None = None
+) -> datetime:
+    """When a price known only by its last day stopped applying.
+
+    An entry recorded on its own `until` day (an edit, as a backup carries it)
+    keeps that moment; one dated by `until` alone (an import of older history)
+    is placed at the end of that day, never later than now: the feed then dates
+    it by its own day, not by the moment of the import.
+    """
+    if recorded_at is not None and timezone.localdate(recorded_at) == until:
+        return recorded_at
+    end_of_day = datetime.combine(until, time.max, tzinfo=UTC)
+    return min(end_of_day, now or timezone.now())
+
+
 class PricePoint(models.Model):
-    """An earlier price of an offering, which applied until a date."""
+    """An earlier price of an offering, which applied until a moment."""
 
     offering = models.ForeignKey(
         Offering, on_delete=models.CASCADE, related_name="price_history"
     )
     until = models.DateField(help_text="The last day this price applied.")
+    changed_at = models.DateTimeField(
+        db_index=True,
+        help_text="When it was replaced: the moment of the edit, or the end of "
+        "its last day for history imported with a date only.",
+    )
     input_price = _price_field("input price")
     output_price = _price_field("output price")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ("offering", "until", "id")
+        ordering = ("offering", "changed_at", "id")
         verbose_name = "earlier price"
         constraints = [
             models.CheckConstraint(
@@ -621,6 +646,13 @@ class PricePoint(models.Model):
 
     def __str__(self) -> str:
         return f"until {self.until:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.changed_at is None and self.until is not None:
+            self.changed_at = price_change_moment(
+                self.until, recorded_at=self.created_at
+            )
+        super().save(*args, **kwargs)
 
 
 class Score(TimeStampedModel):

@@ -12,12 +12,14 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
 )
 from django.utils import timezone
 
 from catalog.models import Comparison, LLMModel, Offering, PricePoint, Review, Score
+from vocabulary.prices import PriceForm, price_text
 
 DEPRECATION_WARNING_DAYS = 90
 # Each list shows this many entries at most; the count says how many there are.
@@ -314,7 +316,29 @@ class CatalogChange:
 
 
 def _price(value) -> str:
-    return "unknown" if value is None else f"${value.normalize():,f}"
+    """Money as the pages write it: "$0.40", "$12", "free"; "unknown" when missing."""
+    if value is None:
+        return "unknown"
+    if value == 0:
+        return "free"
+    return price_text(value, form=PriceForm.DOLLARS)
+
+
+def _same_price(a, b) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a == b)
+
+
+def price_after(point: PricePoint) -> tuple:
+    """The (input, output) price that replaced this earlier price: the next entry of
+    its offering's history by moment, or the offering's current price."""
+    key = (point.changed_at, point.pk)
+    later = [
+        p for p in point.offering.price_history.all() if (p.changed_at, p.pk) > key
+    ]
+    if later:
+        following = min(later, key=lambda p: (p.changed_at, p.pk))
+        return following.input_price, following.output_price
+    return point.offering.input_price, point.offering.output_price
 
 
 def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
@@ -342,28 +366,27 @@ def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
     points = (
         PricePoint.objects.filter(offering__model__in=published)
         .select_related("offering__model__vendor", "offering__provider")
-        .prefetch_related("offering__price_history")
-        .order_by("-created_at", "-id")[:limit]
+        .prefetch_related(
+            Prefetch(
+                "offering__price_history",
+                queryset=PricePoint.objects.order_by("changed_at", "id"),
+            )
+        )
+        # Each change at its own moment (an imported one on its own day).
+        .order_by("-changed_at", "-id")[:limit]
     )
     for point in points:
         offering = point.offering
-        # The price that replaced this one: the next earlier-price record, or
-        # the offering's current price if none came after.
-        later = [
-            p
-            for p in offering.price_history.all()
-            if (p.until, p.pk) > (point.until, point.pk)
-        ]
-        new_input, new_output = (
-            (later[0].input_price, later[0].output_price)
-            if later
-            else (offering.input_price, offering.output_price)
-        )
+        new_input, new_output = price_after(point)
+        if _same_price(point.input_price, new_input) and _same_price(
+            point.output_price, new_output
+        ):
+            continue  # not a change: nothing to announce
         changes.append(
             CatalogChange(
                 key=(
                     f"price-{offering.model.slug}-{offering.provider.slug}-"
-                    f"{point.until:%Y%m%d}-{point.created_at:%Y%m%dT%H%M%S%f}"
+                    f"{point.until:%Y%m%d}-{point.changed_at:%Y%m%dT%H%M%S%f}"
                 ),
                 title=f"Price change: {offering.model.name} on {offering.provider.name}",
                 summary=(
@@ -372,7 +395,7 @@ def catalog_changes_list(*, limit: int = 50) -> list[CatalogChange]:
                     "per million tokens."
                 ),
                 model=offering.model,
-                at=point.created_at,
+                at=point.changed_at,
             )
         )
     changes.sort(key=lambda change: (change.at, change.key), reverse=True)

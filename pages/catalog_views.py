@@ -6,7 +6,9 @@ routes are in the "catalog" namespace (pages/catalog_urls.py), which catalog's
 get_absolute_url reverses.
 """
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -36,9 +38,9 @@ from catalog.models import (
     Score,
     Vendor,
 )
-from catalog.services import leaderboard_ranks
+from catalog.services import leaderboard_ranks, price_after
 from comparisons import derivation, services
-from comparisons.derivation import ModelFacts, PriceRow
+from comparisons.derivation import ModelFacts, PriceRow, formatting
 from core.view_cache import cached_page
 from pages import presentation
 from pages.cards import card_png
@@ -242,11 +244,39 @@ model_list = cached_page(
 )
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """An earlier price in a model's history table, with when it stopped applying."""
+
+    until: dt.date
+    when: str  # "6 Dec 2026, 14:03 UTC" for an edit; "6 Dec 2026" for a dated import
+    input_price: Decimal | None
+    output_price: Decimal | None
+
+
+def _history_rows(points: list[PricePoint]) -> list[HistoryRow]:
+    """Each change in order, with its moment; an entry equal to what followed it
+    (no change at all) is left out."""
+    rows = []
+    for point in points:
+        after = price_after(point)
+        if (point.input_price, point.output_price) == after:
+            continue
+        when = formatting.date_text(point.until)
+        moment = point.changed_at.astimezone(dt.UTC)
+        if moment.date() == point.until and moment.time() != dt.time.max:
+            when += f", {moment:%H:%M:%S} UTC"
+        rows.append(
+            HistoryRow(point.until, when, point.input_price, point.output_price)
+        )
+    return rows
+
+
 def _price_history(model: LLMModel, facts: ModelFacts, reference: PriceRow | None):
-    """Earlier prices per offering (newest first) and a chart of the reference's."""
+    """Earlier prices per offering (oldest first) and a chart of the reference's."""
     history = []
     for offering in model.offerings.all():
-        points = list(offering.price_history.all())
+        points = _history_rows(list(offering.price_history.all()))
         if points:
             history.append((offering, points))
     chart = None
@@ -279,7 +309,7 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         models.prefetch_related(
             Prefetch(
                 "offerings__price_history",
-                queryset=PricePoint.objects.order_by("until", "id"),
+                queryset=PricePoint.objects.order_by("changed_at", "id"),
             )
         ),
         slug=slug,

@@ -290,7 +290,7 @@ class LLMModelViewSet(CatalogViewSet):
                         "tiers",
                         Prefetch(
                             "price_history",
-                            queryset=PricePoint.objects.order_by("until", "id"),
+                            queryset=PricePoint.objects.order_by("changed_at", "id"),
                         ),
                     )
                     .order_by("provider__slug"),

@@ -511,7 +511,9 @@ class _Reader:
         for place, entry in self.entries(raw, "price_history", f"{path}.price_history"):
             point = self.read_object(entry, place, PRICE_POINT)
             if point is not None:
-                self.full_clean(catalog.PricePoint, point, exclude=["offering"])
+                self.full_clean(
+                    catalog.PricePoint, point, exclude=["offering", "changed_at"]
+                )
                 history.append(point)
         item.children = {"tiers": tiers, "price_history": history}
         return item

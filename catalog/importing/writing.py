@@ -304,7 +304,12 @@ class Writer:
                     self.counts["price history"]["unchanged"] += 1
                     continue
                 recorded.add(mark)
-                new.append(catalog.PricePoint(offering_id=pk, **values))
+                moment = catalog.price_change_moment(
+                    values["until"], recorded_at=values.get("created_at")
+                )
+                new.append(
+                    catalog.PricePoint(offering_id=pk, changed_at=moment, **values)
+                )
                 self.counts["price history"]["created"] += 1
         self.bulk_create(catalog.PricePoint, new)
         return offerings

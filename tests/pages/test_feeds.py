@@ -58,7 +58,8 @@ def test_price_change_appears_with_old_and_new_price(client):
 
     price = next(e for e in entries if e["title"].startswith("Price change"))
     assert price["title"] == "Price change: Gizmo on Cloudy"
-    assert price["summary"] == ("Input $2 → $1.5, output $8 → $8 per million tokens.")
+    # Money as the pages write it: $1.50, never $1.5.
+    assert price["summary"] == ("Input $2 → $1.50, output $8 → $8 per million tokens.")
     assert price["link"].endswith("/models/gizmo/")
     assert price["id"].startswith("tag:versus,2026:price-")
 
@@ -74,6 +75,66 @@ def test_successive_price_changes_each_show_the_price_that_followed(client):
         "Input $2 → $1, output $9 → $9 per million tokens.",
         "Input $3 → $2, output $9 → $9 per million tokens.",
     ]
+
+
+def test_an_edit_and_its_revert_within_a_second_are_both_kept_in_order(client):
+    """Same-day changes were one entry a day: the $0.30 in between was lost and the
+    feed said "Input $0.4 → $0.4"."""
+    model = LLMModelFactory(name="Mini", slug="mini")
+    offering = OfferingFactory(
+        model=model,
+        provider=ProviderFactory(name="Cloudy"),
+        input_price=Decimal("0.40"),
+        output_price=Decimal("1.60"),
+    )
+    _change_price(offering, input_price="0.30")
+    _change_price(offering, input_price="0.40")
+    points = list(offering.price_history.order_by("changed_at", "id"))
+    assert [p.input_price for p in points] == [Decimal("0.40"), Decimal("0.30")]
+    assert points[0].changed_at < points[1].changed_at
+    assert (points[1].changed_at - points[0].changed_at) < dt.timedelta(seconds=1)
+    summaries = [
+        e["summary"] for e in _entries(client) if e["title"].startswith("Price")
+    ]
+    assert summaries == [
+        "Input $0.30 → $0.40, output $1.60 → $1.60 per million tokens.",
+        "Input $0.40 → $0.30, output $1.60 → $1.60 per million tokens.",
+    ]
+    page = client.get("/models/mini/").content.decode()
+    history = page[page.index("Earlier prices at Cloudy") :]
+    history = history[: history.index("</table>")]
+    assert history.index("$0.40") < history.index("$0.30") < history.index("Now")
+    assert history.count(" UTC") == 2  # each change with its moment
+
+
+def test_a_change_to_the_same_price_is_never_announced(client):
+    offering = OfferingFactory(input_price=Decimal("1"), output_price=Decimal("2"))
+    # An earlier-price entry equal to what followed it (as an import may leave).
+    offering.price_history.create(
+        until=timezone.localdate(),
+        input_price=Decimal("1.00"),
+        output_price=Decimal("2"),
+    )
+    assert not [e for e in _entries(client) if e["title"].startswith("Price")]
+
+
+def test_imported_history_is_dated_by_its_own_day_not_the_import(client):
+    offering = OfferingFactory(input_price=Decimal("2"), output_price=Decimal("8"))
+    offering.price_history.create(
+        until=dt.date(2025, 6, 10),
+        input_price=Decimal("10"),
+        output_price=Decimal("40"),
+    )
+    root = ET.fromstring(client.get(FEED_URL).content)
+    (entry,) = [
+        e
+        for e in root.findall(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title").startswith("Price")
+    ]
+    assert entry.findtext(f"{ATOM}updated").startswith("2025-06-10")
+    assert entry.findtext(f"{ATOM}summary") == (
+        "Input $10 → $2, output $40 → $8 per million tokens."
+    )
 
 
 def test_new_published_model_appears(client):
