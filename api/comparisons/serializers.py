@@ -1,14 +1,16 @@
 """Curated comparisons in the feed, and the schema of "a comparison as data".
 
-The pair answer itself is built by comparisons.services (Comparison.as_dict());
-the serializers below only describe its shape for the OpenAPI schema.
+A pair's answer is PairSerializer rendering the derived Comparison: the same
+classes produce the answer and describe it in the OpenAPI schema.
 """
 
 from django.urls import reverse
 from rest_framework import serializers
 
 from catalog.models import Comparison
+from comparisons.derivation import formatting as fmt
 from core.addresses import absolute_url
+from vocabulary.prices import PriceForm, price_text
 from vocabulary.slugs import pair_slug
 
 
@@ -87,25 +89,66 @@ class CuratedComparisonSerializer(serializers.ModelSerializer):
         return pair_links(self.context["request"], self.get_slug(obj))["api_url"]
 
 
-# --- The schema of GET /api/v1/comparisons/<a>-vs-<b>/ --------------------------
+# --- GET /api/v1/comparisons/<a>-vs-<b>/: the answer and its schema, in one place ------
+#
+# These read a derived Comparison (comparisons.derivation) attribute by attribute:
+# no rule is computed here, so the API says exactly what the pair page shows.
+
+
+class LinkField(serializers.URLField):
+    """The absolute address of a route named by a slug (the object's `slug`)."""
+
+    def __init__(self, route: str, **kwargs) -> None:
+        self.route = route
+        super().__init__(source="slug", read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str:
+        return absolute_url(self.context["request"], reverse(self.route, args=[value]))
+
+
+class PriceNumberField(serializers.CharField):
+    """A price in US dollars per million tokens, as the API writes it ("12", "0.4")."""
+
+    def to_representation(self, value) -> str:
+        return price_text(value, form=PriceForm.NUMBER)
+
+
+class InstantField(serializers.DateTimeField):
+    """An instant as ISO 8601, with Z for UTC, as the derivation keeps it."""
+
+    def to_representation(self, value) -> str | None:
+        return fmt.iso_datetime(value)
+
+
+class PerModelField(serializers.DictField):
+    """One value per model of the pair, keyed by its slug, read from each side."""
+
+    def __init__(self, value_of, **kwargs) -> None:
+        self.value_of = value_of
+        super().__init__(source="sides", read_only=True, **kwargs)
+
+    def to_representation(self, sides) -> dict:
+        return super().to_representation({s.slug: self.value_of(s) for s in sides})
 
 
 class ReferenceOfferingSerializer(serializers.Serializer):
-    provider = serializers.CharField()
-    input_price = serializers.CharField(allow_null=True)
-    output_price = serializers.CharField(allow_null=True)
-    blended_price = serializers.CharField(allow_null=True)
+    provider = serializers.CharField(source="provider_slug")
+    input_price = PriceNumberField(allow_null=True)
+    output_price = PriceNumberField(allow_null=True)
+    blended_price = PriceNumberField(allow_null=True)
 
 
 class PairModelSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    vendor = serializers.CharField()
+    vendor = serializers.CharField(source="model.vendor_slug")
     reference_offering = ReferenceOfferingSerializer(
-        allow_null=True, help_text="The cheapest available offering; null when unknown."
+        source="reference",
+        allow_null=True,
+        help_text="The cheapest available offering; null when unknown.",
     )
-    url = serializers.URLField()
-    api_url = serializers.URLField()
+    url = LinkField("catalog:model-detail")
+    api_url = LinkField("api:model-detail")
 
 
 class PriceClaimSerializer(serializers.Serializer):
@@ -117,7 +160,7 @@ class PriceClaimSerializer(serializers.Serializer):
 
 
 class BlendedClaimSerializer(PriceClaimSerializer):
-    difference = serializers.CharField(
+    difference = PriceNumberField(
         allow_null=True, help_text="US dollars per million tokens, as a decimal string."
     )
 
@@ -129,21 +172,24 @@ class PriceFactsSerializer(serializers.Serializer):
 
 
 class ContextFactsSerializer(serializers.Serializer):
-    larger = serializers.CharField(allow_null=True)
-    values = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    larger = serializers.CharField(source="larger_context", allow_null=True)
+    values = PerModelField(
+        lambda side: side.model.context_window,
+        child=serializers.IntegerField(allow_null=True),
+    )
 
 
 class ReleaseFactsSerializer(serializers.Serializer):
-    newer = serializers.CharField(allow_null=True)
+    newer = serializers.CharField(source="newer_release", allow_null=True)
 
 
 class CapabilityFactSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = serializers.CharField(source="key")
     values = serializers.DictField(child=serializers.BooleanField(allow_null=True))
 
 
 class BenchmarkFactSerializer(serializers.Serializer):
-    benchmark = serializers.CharField()
+    benchmark = serializers.CharField(source="slug")
     unit = serializers.CharField()
     values = serializers.DictField(child=serializers.FloatField(allow_null=True))
     leader = serializers.CharField(allow_null=True)
@@ -157,35 +203,42 @@ class LargestGapSerializer(serializers.Serializer):
 
 
 class ProviderFactsSerializer(serializers.Serializer):
-    counts = serializers.DictField(child=serializers.IntegerField())
-    shared = serializers.ListField(child=serializers.CharField())
+    counts = PerModelField(
+        lambda side: side.provider_count, child=serializers.IntegerField()
+    )
+    shared = serializers.ListField(
+        source="shared_providers", child=serializers.CharField()
+    )
 
 
 class FactsSerializer(serializers.Serializer):
     blend_input_weight = serializers.FloatField()
-    price = PriceFactsSerializer()
-    context_window = ContextFactsSerializer()
-    release_date = ReleaseFactsSerializer()
+    price = PriceFactsSerializer(source="prices")
+    context_window = ContextFactsSerializer(source="*")
+    release_date = ReleaseFactsSerializer(source="*")
     capabilities = CapabilityFactSerializer(many=True)
     benchmarks = BenchmarkFactSerializer(many=True)
     largest_gap = LargestGapSerializer(allow_null=True)
-    providers = ProviderFactsSerializer()
+    providers = ProviderFactsSerializer(source="*")
 
 
 class RelatedPairSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
-    url = serializers.URLField()
-    api_url = serializers.URLField()
+    url = LinkField("comparisons:pair")
+    api_url = LinkField("api:comparison-detail")
 
 
 class PairSerializer(serializers.Serializer):
-    """Any pair's page content as data (docs/api.md, "A comparison as data")."""
+    """Any pair's page content as data (docs/api.md, "A comparison as data").
+
+    Renders a derived Comparison; needs the request in its context (for links).
+    """
 
     slug = serializers.CharField()
-    url = serializers.URLField()
-    api_url = serializers.URLField()
-    models = PairModelSerializer(many=True)
+    url = LinkField("comparisons:pair")
+    api_url = LinkField("api:comparison-detail")
+    models = PairModelSerializer(source="sides", many=True)
     intro = serializers.CharField()
     verdict = serializers.CharField()
     curated_current = serializers.BooleanField(
@@ -194,14 +247,15 @@ class PairSerializer(serializers.Serializer):
         "editor last reviewed them (the generated text is given instead); true "
         "otherwise."
     )
-    facts = FactsSerializer()
-    choose = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField())
+    facts = FactsSerializer(source="*")
+    choose = PerModelField(
+        lambda side: side.choose,
+        child=serializers.ListField(child=serializers.CharField()),
     )
     faq = FAQEntrySerializer(many=True)
     related = RelatedPairSerializer(many=True)
     last_reviewed = serializers.DateField(allow_null=True)
-    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = InstantField(allow_null=True)
 
 
 # --- The schema of GET /api/v1/comparisons/<a>-vs-<b>-vs-<c>[-vs-<d>]/ -----------------

@@ -1,6 +1,6 @@
 """Curated comparisons, and any pair as data, straight from comparisons.services.
 
-The pair answer is Comparison.as_dict() plus links: no rule is computed here,
+The pair answer is PairSerializer rendering the derived Comparison: no rule is computed here,
 so the API says exactly what the pair page shows.
 """
 
@@ -60,18 +60,8 @@ PAIR_PARAMETER = OpenApiParameter(
 
 
 def pair_data(request, comparison) -> dict:
-    """The derivation's dict with the page's and the API's addresses added."""
-    data = comparison.as_dict()
-    for model in data["models"]:
-        model["url"] = absolute_url(
-            request, reverse("catalog:model-detail", args=[model["slug"]])
-        )
-        model["api_url"] = absolute_url(
-            request, reverse("api:model-detail", args=[model["slug"]])
-        )
-    for related in data["related"]:
-        related.update(pair_links(request, related["slug"]))
-    return {"slug": data.pop("slug"), **pair_links(request, comparison.slug), **data}
+    """The pair's answer: the derived Comparison rendered by PairSerializer."""
+    return PairSerializer(comparison, context={"request": request}).data
 
 
 def table_data(request, table) -> dict:

@@ -21,8 +21,8 @@ Inputs
   CuratedFacts(intro, verdict, is_featured, faq: tuple[FAQEntry], updated_at)
   RelatedPair(slug, title, model_a_slug, model_b_slug, reason)
 
-Output: Comparison (see its attributes); `Comparison.as_dict()` is the API's
-"A comparison as data" without the `url` fields, which presentation adds.
+Output: Comparison (see its attributes); the API renders it as "A comparison as
+data" with api.comparisons.serializers.PairSerializer, and pages with templates.
 
 Modules
   facts       the inputs above, and the capability keys

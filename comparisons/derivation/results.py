@@ -7,9 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from comparisons.derivation import formatting as fmt
 from comparisons.derivation.facts import (
-    PRICE_KINDS,
     FAQEntry,
     ModelFacts,
     RelatedPair,
@@ -17,7 +15,6 @@ from comparisons.derivation.facts import (
     TierFacts,
 )
 from comparisons.derivation.formatting import Display
-from vocabulary.prices import PriceForm, price_text
 
 if TYPE_CHECKING:
     from comparisons.derivation.curated import FactChange
@@ -196,89 +193,3 @@ class Comparison:
 
     def side(self, slug: str) -> Side:
         return self.a if slug == self.a.slug else self.b
-
-    def as_dict(self) -> dict:
-        """The API's "A comparison as data", minus the `url` fields."""
-        return {
-            "slug": self.slug,
-            "models": [_model_dict(side) for side in self.sides],
-            "intro": self.intro,
-            "verdict": self.verdict,
-            "curated_current": self.curated_current,
-            "facts": {
-                "blend_input_weight": float(self.blend_input_weight),
-                "price": {kind: _price_dict(self.prices[kind]) for kind in PRICE_KINDS},
-                "context_window": {
-                    "larger": self.larger_context,
-                    "values": {s.slug: s.model.context_window for s in self.sides},
-                },
-                "release_date": {"newer": self.newer_release},
-                "capabilities": [
-                    {"name": row.key, "values": dict(row.values)}
-                    for row in self.capabilities
-                ],
-                "benchmarks": [_benchmark_dict(row) for row in self.benchmarks],
-                "largest_gap": None
-                if self.largest_gap is None
-                else {
-                    "benchmark": self.largest_gap.benchmark,
-                    "leader": self.largest_gap.leader,
-                    "gap": float(self.largest_gap.gap),
-                },
-                "providers": {
-                    "counts": {s.slug: s.provider_count for s in self.sides},
-                    "shared": list(self.shared_providers),
-                },
-            },
-            "choose": {s.slug: list(s.choose) for s in self.sides},
-            "faq": [{"question": e.question, "answer": e.answer} for e in self.faq],
-            "related": [{"slug": r.slug, "title": r.title} for r in self.related],
-            "last_reviewed": None
-            if self.last_reviewed is None
-            else self.last_reviewed.isoformat(),
-            "updated_at": fmt.iso_datetime(self.updated_at),
-        }
-
-
-def _price_text(value: Decimal | None) -> str | None:
-    return price_text(value, form=PriceForm.NUMBER)
-
-
-def _model_dict(side: Side) -> dict:
-    ref = side.reference
-    return {
-        "slug": side.slug,
-        "name": side.name,
-        "vendor": side.model.vendor_slug,
-        "reference_offering": None
-        if ref is None
-        else {
-            "provider": ref.provider_slug,
-            "input_price": _price_text(ref.input_price),
-            "output_price": _price_text(ref.output_price),
-            "blended_price": _price_text(ref.blended_price),
-        },
-    }
-
-
-def _price_dict(claim: PriceClaim) -> dict:
-    data = {
-        "cheaper": claim.cheaper,
-        "saving_percent": claim.saving_percent,
-        "ratio": None if claim.ratio is None else float(claim.ratio),
-    }
-    if claim.kind == "blended":
-        data["difference"] = _price_text(claim.difference)
-    return data
-
-
-def _benchmark_dict(row: BenchmarkRow) -> dict:
-    return {
-        "benchmark": row.slug,
-        "unit": row.unit,
-        "values": {
-            slug: None if v is None else float(v) for slug, v in row.values.items()
-        },
-        "leader": row.leader,
-        "gap": None if row.gap is None else float(row.gap),
-    }

@@ -1,6 +1,5 @@
 """Each rule of comparison-rules.md, checked on plain facts (no database needed)."""
 
-import json
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +13,7 @@ from comparisons.derivation import (
     comparison_derive,
     reference_offering,
 )
+from tests.api.support import pair_answer
 from tests.comparisons.reference_pair import GPT_41_MINI, GROK_4_20, TODAY, offering
 
 W = Decimal("0.7")
@@ -57,7 +57,7 @@ def all_text(comparison) -> str:
 
 def test_reference_pair_price_facts_match_the_spec():
     comparison = derive(GPT_41_MINI, GROK_4_20)
-    price = comparison.as_dict()["facts"]["price"]
+    price = pair_answer(comparison)["facts"]["price"]
     assert price["input"] == {
         "cheaper": "gpt-4-1-mini",
         "saving_percent": 68,
@@ -86,7 +86,7 @@ def test_reference_pair_says_68_percent_cheaper_never_213():
 
 
 def test_reference_pair_grok_leads_swe_bench_verified_by_53_1():
-    data = derive(GPT_41_MINI, GROK_4_20).as_dict()["facts"]
+    data = pair_answer(derive(GPT_41_MINI, GROK_4_20))["facts"]
     assert data["benchmarks"] == [
         {
             "benchmark": "swe-bench-verified",
@@ -128,8 +128,8 @@ def test_reference_pair_page_facts():
     assert "$0.865" in comparison.deep_dive[2]
 
 
-def test_as_dict_is_json_and_has_exactly_the_api_keys():
-    data = json.loads(json.dumps(derive(GPT_41_MINI, GROK_4_20).as_dict()))
+def test_api_answer_is_json_and_has_exactly_the_api_keys():
+    data = pair_answer(derive(GPT_41_MINI, GROK_4_20))
     assert list(data) == [
         "slug",
         "models",
@@ -203,7 +203,7 @@ def test_unknown_price_makes_no_claim_and_the_verdict_rests_on_other_facts():
     b = model("b", offering("q", "1", "3"), context_window=2000)
     comparison = derive(a, b)
     for kind in ("input", "output", "blended"):
-        assert comparison.as_dict()["facts"]["price"][kind]["cheaper"] is None
+        assert pair_answer(comparison)["facts"]["price"][kind]["cheaper"] is None
     assert "cheaper" not in comparison.verdict
     assert "larger context window" in comparison.verdict
     assert not any(e.question.startswith("Which is cheaper") for e in comparison.faq)
@@ -238,7 +238,7 @@ def test_blend_weight_is_an_argument():
     )
     even = derive(a, b, blend_input_weight=Decimal("0.5"))
     assert even.prices["blended"].cheaper == "b"
-    assert even.as_dict()["facts"]["blend_input_weight"] == 0.5
+    assert pair_answer(even)["facts"]["blend_input_weight"] == 0.5
     assert even.blend_text == "50/50 input/output"
 
 
@@ -344,7 +344,7 @@ def test_single_sided_benchmark_is_listed_without_a_claim():
     a = model("a", scores=(score("only-a", "70"),))
     b = model("b")
     comparison = derive(a, b)
-    (entry,) = comparison.as_dict()["facts"]["benchmarks"]
+    (entry,) = pair_answer(comparison)["facts"]["benchmarks"]
     assert entry == {
         "benchmark": "only-a",
         "unit": "%",
@@ -445,7 +445,7 @@ def test_pair_with_an_unreviewed_model_is_not_fully_reviewed():
     comparison = derive(replace(GPT_41_MINI, reviews=()), GROK_4_20)
     assert comparison.last_reviewed is None
     assert not comparison.is_fully_reviewed
-    assert comparison.as_dict()["last_reviewed"] is None
+    assert pair_answer(comparison)["last_reviewed"] is None
 
 
 def test_review_older_than_the_setting_is_stale():

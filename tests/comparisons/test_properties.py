@@ -16,6 +16,7 @@ from comparisons.derivation import (
     ScoreFacts,
     comparison_derive,
 )
+from tests.api.support import pair_answer
 
 TODAY = date(2026, 7, 15)
 PROVIDERS = ("alpha-cloud", "beta", "gamma-ai", "delta")
@@ -161,7 +162,7 @@ def strings(data):
 
 
 def every_text(comparison) -> list[str]:
-    texts = list(strings(comparison.as_dict()))
+    texts = list(strings(pair_answer(comparison)))
     texts += [comparison.title, comparison.description, comparison.blend_text]
     for side in comparison.sides:
         for row in side.price_rows:
@@ -194,7 +195,7 @@ def test_price_claims_agree_with_recomputed_reference_prices(pair):
     comparison = comparison_derive(
         model_a=a, model_b=b, today=TODAY, blend_input_weight=w
     )
-    facts = comparison.as_dict()["facts"]["price"]
+    facts = pair_answer(comparison)["facts"]["price"]
     ref_a, ref_b = reference(a, w), reference(b, w)
     for side, ref in ((comparison.a, ref_a), (comparison.b, ref_b)):
         assert (side.reference is None) == (ref is None)
@@ -238,7 +239,7 @@ def test_context_dates_capabilities_and_providers_agree_with_the_data(pair):
     comparison = comparison_derive(
         model_a=a, model_b=b, today=TODAY, blend_input_weight=w
     )
-    facts = comparison.as_dict()["facts"]
+    facts = pair_answer(comparison)["facts"]
 
     ca, cb = a.context_window, b.context_window
     expected = (
@@ -284,7 +285,7 @@ def test_benchmark_claims_agree_with_the_scores(pair):
     comparison = comparison_derive(
         model_a=a, model_b=b, today=TODAY, blend_input_weight=w
     )
-    facts = comparison.as_dict()["facts"]
+    facts = pair_answer(comparison)["facts"]
     sa = {s.benchmark_slug: s.value for s in a.scores}
     sb = {s.benchmark_slug: s.value for s in b.scores}
     assert {row["benchmark"] for row in facts["benchmarks"]} == set(sa) | set(sb)
@@ -322,7 +323,7 @@ def test_no_text_shows_a_programming_value_or_template_tag(pair):
     comparison = comparison_derive(
         model_a=a, model_b=b, today=TODAY, blend_input_weight=w
     )
-    json.dumps(comparison.as_dict())
+    json.dumps(pair_answer(comparison))
     for text in every_text(comparison):
         assert not FORBIDDEN_WORDS.search(text), text
         for bit in FORBIDDEN_BITS:

@@ -16,6 +16,7 @@ from comparisons.services import (
     related_pairs,
 )
 from tests import reference
+from tests.api.support import pair_answer
 from tests.factories import (
     ComparisonFactory,
     LLMModelFactory,
@@ -67,7 +68,7 @@ def test_pair_parse_tries_every_vs_split():
 
 def test_reference_pair_from_the_database_matches_the_rules(reference_pair):
     mini, grok = reference_pair
-    data = comparison_build(model_a=grok, model_b=mini, today=TODAY).as_dict()
+    data = pair_answer(comparison_build(model_a=grok, model_b=mini, today=TODAY))
     assert data["slug"] == "gpt-4-1-mini-vs-grok-4-20"
     price = data["facts"]["price"]
     assert price["input"] == {
@@ -273,7 +274,7 @@ def test_every_catalog_write_shows_in_the_next_build(reference_pair):
     offering = mini.offerings.get(provider__slug="openai")
     offering.input_price = Decimal("2.00")
     offering.save()
-    data = comparison_build(model_a=mini, model_b=grok, today=TODAY).as_dict()
+    data = pair_answer(comparison_build(model_a=mini, model_b=grok, today=TODAY))
     assert data["models"][0]["reference_offering"]["provider"] == "openrouter"
     assert data["models"][0]["reference_offering"]["input_price"] == "0.40"
 
