@@ -5,6 +5,7 @@ own); nothing sleeps.
 """
 
 import datetime as dt
+import re
 from http import HTTPStatus
 from unittest import mock
 
@@ -75,3 +76,40 @@ def test_a_scheduled_draft_appears_on_cached_pages_at_its_time_with_no_job(
             == HTTPStatus.OK
         )
     assert LLMModel.objects.get(slug="gpt-4-1-nano").status == LLMModel.Status.DRAFT
+
+
+def test_a_retired_model_gets_no_choose_heading_and_its_offerings_read_past(
+    client, reference_models
+):
+    mini, _ = reference_models
+    mini.lifecycle = LLMModel.Lifecycle.RETIRED
+    mini.save()
+    page = visible_text(html_of(client.get(PAIR_URL)))
+    assert "Choose GPT-4.1 Mini when" not in page
+    assert "GPT-4.1 Mini is retired" in page
+    assert "GPT-4.1 Mini is offered by" not in page
+    assert "GPT-4.1 Mini is the cheaper model" not in page
+    assert "Choose Grok 4.20 when" in page
+    response = client.get(PAIR_URL)
+    assert 'content="noindex' in html_of(response)
+
+
+def test_a_free_model_reads_free_in_the_verdict_tables_and_calculator(
+    client, reference_models
+):
+    from decimal import Decimal
+
+    from catalog.models import Offering
+
+    mini, _ = reference_models
+    for offering in Offering.objects.filter(model=mini):
+        offering.input_price = Decimal("0")
+        offering.output_price = Decimal("0")
+        offering.save()
+    page = visible_text(html_of(client.get(PAIR_URL)))
+    assert "costs free" not in page and "cost free" not in page
+    assert not re.search(r"\$0(\.0+)?(?![\d.,])", page)  # zero reads "free"
+    calculator = page[page.index("Monthly cost calculator") :]
+    calculator = calculator[: calculator.index("Capabilities")]
+    assert "Free" in calculator
+    assert "GPT-4.1 Mini is the cheaper model: free at" in page
