@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from vocabulary.process_memos import process_memo
+
 VERSION_KEY = "catalog-version"
 STALE_VERSION_MESSAGE = (
     "A catalog edit could not replace the catalog version in the cache, which "
@@ -125,6 +127,7 @@ def bump_catalog_version(*, logged: bool = False) -> str:
 
 _schedules_lock = threading.Lock()
 _schedules: dict[str, tuple[float, ...]] = {}
+process_memo(_schedules.clear)
 
 
 def _schedule_read() -> tuple[float, ...]:

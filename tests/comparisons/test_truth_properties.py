@@ -21,6 +21,7 @@ from comparisons.derivation import (
     lifecycle_sentence,
     model_on,
 )
+from tests.api.support import pair_answer
 from tests.comparisons.test_properties import SETTINGS, every_text, models, weights
 
 CURATED_INTRO = "An editor's intro about these two."
@@ -159,7 +160,7 @@ def test_curated_text_is_shown_only_while_its_recorded_facts_hold(
     assert shown == comparison.curated_current == holds
     assert (comparison.intro == CURATED_INTRO) == shown
     assert (CURATED_QUESTION in [e.question for e in comparison.faq]) == shown
-    assert comparison.as_dict()["curated_current"] == shown
+    assert pair_answer(comparison)["curated_current"] == shown
     if shown:
         # Every fact the text rests on is as it was recorded.
         then, now = model_on(a_then, recorded_on), model_on(a, today)
