@@ -7,21 +7,18 @@ Only the address of the server and the path of manage.py are put in for the
 real ones; the key is made by the guide's own ``create_api_key`` command.
 """
 
-import contextlib
 import json
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.ops.stack import ROOT, AppServer, manage, site_env
+from tests.api.live_site import demo_site
+from tests.ops.stack import ROOT
 
 GUIDE = ROOT / "docs" / "api.md"
-DEMO_CATALOG = ROOT / "catalog" / "fixtures" / "demo-catalog.json"
 DOCUMENTED_ORIGIN = "http://127.0.0.1:8000"
 DOCUMENTED_MANAGE = ".venv/bin/python manage.py"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -33,20 +30,6 @@ curl() { command curl --silent --show-error --fail-with-body "$@"; }
 
 def sh_blocks(markdown: str) -> list[str]:
     return SH_BLOCK.findall(markdown)
-
-
-@contextlib.contextmanager
-def demo_site(tmp: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """gunicorn on a free loopback port, a fresh SQLite database with the demo catalog."""
-    env = site_env(tmp, f"sqlite:///{tmp / 'site.sqlite3'}", static_root=tmp / "static")
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "import_catalog", str(DEMO_CATALOG))
-    server = AppServer(env=env, log_path=tmp / "server.log", workers=1)
-    server.start()
-    try:
-        yield server.url, env
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.api.test_docs_examples import demo_site
+from tests.api.live_site import demo_site
 from tests.ops.stack import ROOT, manage
 
 SCRIPT = ROOT / "docs" / "examples" / "mirror.py"

@@ -19,7 +19,7 @@ from catalog.models import ComparisonFAQ, LLMModel, Offering, Score
 from catalog.services import comparison_review_record
 from comparisons import services
 from tests.factories import ComparisonFactory
-from tests.pages.test_pair_pages import PAIR_URL, html_of, visible_text
+from tests.pages.support import PAIR_URL, html_of, visible_text
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from comparisons.derivation import (
     model_on,
 )
 from tests.api.support import pair_answer
-from tests.comparisons.test_properties import SETTINGS, every_text, models, weights
+from tests.comparisons.strategies import SETTINGS, every_text, models, weights
 
 CURATED_INTRO = "An editor's intro about these two."
 CURATED_VERDICT = "An editor's verdict about these two."

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from catalog.models import LLMModel
 from tests.factories import LLMModelFactory
-from tests.pages.test_pair_pages import PAIR_URL, html_of, visible_text
+from tests.pages.support import PAIR_URL, html_of, visible_text
 
 pytestmark = pytest.mark.django_db
 
