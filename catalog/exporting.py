@@ -190,6 +190,9 @@ def _comparison(obj: catalog.Comparison) -> dict:
         "featured": obj.is_featured,
         "intro": obj.intro,
         "verdict": obj.verdict,
+        "facts_record": obj.facts_record,
+        "reviewed_at": moment_text(obj.reviewed_at),
+        "reviewed_by": obj.reviewed_by,
         "faq": [
             {"question": entry.question, "answer": entry.answer}
             for entry in sorted(obj.faq_entries.all(), key=lambda e: (e.position, e.pk))

@@ -157,6 +157,11 @@ COMPARISON = {
     "featured": Field(v.boolean, default=False, model_field="is_featured"),
     "intro": _blank(),
     "verdict": _blank(),
+    # What the curated text was written against: a restore keeps text that
+    # was already out of date withheld, instead of approving it anew.
+    "facts_record": Field(v.facts_record, keep_when_absent=True),
+    "reviewed_at": Field(v.moment, keep_when_absent=True),
+    "reviewed_by": Field(v.text, default="", keep_when_absent=True),
 }
 COMPARISON_NESTED = ("models", "faq")
 FAQ = {

@@ -174,3 +174,64 @@ def choice(options: tuple[str, ...]):
         return value
 
     return parse
+
+
+def _decimal_text(value: object, place: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise Invalid(f"{place} must be a decimal number as a string or null")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise Invalid(f"{place} must be a decimal number, not {value!r}") from None
+    if not number.is_finite():
+        raise Invalid(f"{place} must be a finite number, not {value!r}")
+
+
+def _object(value: object, place: str) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid(f"{place} must be an object, not {_type_name(value)}")
+    return value
+
+
+def facts_record(value: object) -> dict:
+    """The facts a curated comparison was written against, as exports write them."""
+    record = _object(value, "the record")
+    if record.get("format") != 1:
+        raise Invalid("format must be 1")
+    models = _object(record.get("models"), "models")
+    for slug, entry in models.items():
+        place = f"models.{slug}"
+        entry = _object(entry, place)
+        if not isinstance(entry.get("name"), str):
+            raise Invalid(f"{place}.name must be a string")
+        reference = entry.get("reference")
+        if reference is not None:
+            _object(reference, f"{place}.reference")
+            for key in ("input_price", "output_price"):
+                _decimal_text(reference.get(key), f"{place}.reference.{key}")
+            if not isinstance(reference.get("provider"), str | None):
+                raise Invalid(f"{place}.reference.provider must be a string or null")
+        window = entry.get("context_window")
+        if window is not None and (
+            isinstance(window, bool) or not isinstance(window, int)
+        ):
+            raise Invalid(f"{place}.context_window must be a whole number or null")
+        for key, flag in _object(
+            entry.get("capabilities", {}), f"{place}.capabilities"
+        ).items():
+            if flag is not None and not isinstance(flag, bool):
+                raise Invalid(f"{place}.capabilities.{key} must be true, false or null")
+        for bench, score in _object(entry.get("scores", {}), f"{place}.scores").items():
+            score = _object(score, f"{place}.scores.{bench}")
+            if not isinstance(score.get("name"), str) or not isinstance(
+                score.get("unit"), str
+            ):
+                raise Invalid(f"{place}.scores.{bench} needs a name and a unit")
+            if score.get("value") is None:
+                raise Invalid(f"{place}.scores.{bench}.value is required")
+            _decimal_text(score.get("value"), f"{place}.scores.{bench}.value")
+        if not isinstance(entry.get("lifecycle"), str | None):
+            raise Invalid(f"{place}.lifecycle must be a string")
+    return record
