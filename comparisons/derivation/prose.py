@@ -459,6 +459,11 @@ def pair_description(a: ModelFacts, b: ModelFacts, facts: PairFacts) -> str:
         f"{a.name} vs {b.name}: prices at each provider, context windows, "
         "capabilities and benchmark scores, side by side."
     )
+    retired = [m.name for m in (a, b) if m.is_retired]
+    if retired:
+        # No price claim that would present a retired model as the better buy.
+        verb = "is" if len(retired) == 1 else "are"
+        return f"{text} {fmt.names_list(retired)} {verb} retired."
     blended = facts.prices["blended"]
     if blended.cheaper is not None:
         how = "free" if blended.is_free else blended.saving_text

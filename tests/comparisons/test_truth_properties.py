@@ -110,6 +110,9 @@ def test_a_retired_model_is_never_recommended(scenario):
         assert not side.advantages
         assert "is retired" in side.choose[0]
         assert f"{side.name} is the cheaper model" not in comparison.verdict
+        assert f"{side.name} is " not in comparison.description.replace(
+            f"{side.name} is retired", ""
+        )
         assert f"{side.name} offers" not in comparison.verdict
         assert f"{side.name} is offered by" not in " ".join(
             e.answer for e in comparison.faq
