@@ -10,8 +10,7 @@ everywhere at once: no process can serve a page older than the catalog. A hit
 costs a poll of one socket and a dictionary lookup, instead of a round trip for
 the whole page and the middleware stack behind it.
 
-Only views marked by ``core.view_cache.cached_page`` (attribute
-``cached_page``) are kept, only for GET/HEAD requests without a session, and
+Only views wrapped by ``core.view_cache.cached_page`` are kept, only for GET/HEAD requests without a session, and
 only 200 answers that set no cookie and hold no CSRF token.
 """
 
@@ -25,10 +24,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from catalog.cache import is_shared_version, serving_version, version_pinned
-from core.view_cache import page_origin
+from core.view_cache import is_page_view, page_origin
 from vocabulary.process_memos import process_memo
 
-VIEW_MARKER = "cached_page"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 # Headers added per request by the middleware around this one, or per client.
 PER_REQUEST_HEADERS = {"set-cookie", "date"}
@@ -86,13 +84,11 @@ local_pages = LocalPageCache(
 process_memo(local_pages.clear)
 
 
-def _stored_headers(response: HttpResponse) -> dict[str, tuple[str, str]]:
-    # ResponseHeaders' own store ({lower name: (name, value)}), already
-    # validated and encoded when the page was rendered.
+def _stored_headers(response: HttpResponse) -> dict[str, str]:
     return {
-        lower: item
-        for lower, item in response.headers._store.items()
-        if lower not in PER_REQUEST_HEADERS
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() not in PER_REQUEST_HEADERS
     }
 
 
@@ -163,15 +159,12 @@ class PageCacheMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        request._page_cache_view = getattr(view_func, VIEW_MARKER, False)
+        request._page_cache_view = is_page_view(view_func)
 
     @staticmethod
     def _from_entry(request: HttpRequest, entry: tuple) -> HttpResponse:
         content, headers, etag, last_modified, _size = entry
-        response = HttpResponse(content)
-        # Copying the stored headers skips re-validating each one: a hit
-        # should cost little more than a static file.
-        response.headers._store = headers.copy()
+        response = HttpResponse(content, headers=headers)
         if (
             "HTTP_IF_NONE_MATCH" in request.META
             or "HTTP_IF_MODIFIED_SINCE" in request.META

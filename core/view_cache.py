@@ -2,6 +2,7 @@
 
 import hashlib
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -182,6 +183,27 @@ def cached_page(
             cache.set(key, (response.content, headers))
         return mark_public(request, response)
 
-    # core.page_cache.PageCacheMiddleware keeps marked views in process memory too.
-    wrapper.cached_page = True
-    return wrapper
+    # core.page_cache.PageCacheMiddleware keeps these views in process memory too.
+    return page_view_register(wrapper)
+
+
+# The views cached_page wrapped; weak, so a view nothing routes to can go.
+_page_views: "weakref.WeakSet[Callable]" = weakref.WeakSet()
+
+
+def page_view_register(view: Callable) -> Callable:
+    """Let the page-cache middleware keep this view's answers in process memory."""
+    _page_views.add(view)
+    return view
+
+
+def is_page_view(view: Callable) -> bool:
+    """Whether cached_page serves this view, so its pages may be kept in memory.
+
+    Decorators applied over cached_page (functools.wraps) are looked through.
+    """
+    while view is not None:
+        if view in _page_views:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False

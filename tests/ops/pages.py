@@ -5,6 +5,7 @@ from django.middleware.csrf import get_token
 from django.urls import path
 
 from catalog.models import LLMModel
+from core.view_cache import page_view_register
 
 
 def _names() -> str:
@@ -24,14 +25,13 @@ def uncached(request: HttpRequest) -> HttpResponse:
 
 
 def _marked(view):
-    """Mark a view as cached_page does: these pages read no query."""
+    """Register a view as cached_page does: these pages read no query."""
 
     def marked(request: HttpRequest) -> HttpResponse:
         request.canonical_full_path = request.path
         return view(request)
 
-    marked.cached_page = True
-    return marked
+    return page_view_register(marked)
 
 
 model_names = _marked(model_names)
