@@ -118,18 +118,6 @@ class CatalogViewSet(PartnerReadOnlyViewSet):
     updated_at_field = "changed_at"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Vendors",
-        parameters=[UPDATED_SINCE_PARAMETER],
-        responses={200: serializers.VendorSerializer(many=True), **LIST_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="A vendor and its published models",
-        parameters=[slug_parameter("vendor", "openai")],
-        responses={200: serializers.VendorDetailSerializer, **DETAIL_ERRORS},
-    ),
-)
 # Vendors or providers: each changed when a published row naming it last did.
 # A concrete viewset names its model, the published rows that refer to it
 # (through `link`), and where its detail answer finds them (`related_name`, kept
@@ -166,6 +154,18 @@ class OrganisationViewSet(CatalogViewSet):
         return queryset
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Vendors",
+        parameters=[UPDATED_SINCE_PARAMETER],
+        responses={200: serializers.VendorSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="A vendor and its published models",
+        parameters=[slug_parameter("vendor", "openai")],
+        responses={200: serializers.VendorDetailSerializer, **DETAIL_ERRORS},
+    ),
+)
 class VendorViewSet(OrganisationViewSet):
     list_serializer_class = serializers.VendorSerializer
     detail_serializer_class = serializers.VendorDetailSerializer
