@@ -354,10 +354,13 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
             description=description,
             path=model.get_absolute_url(),
             noindex=not model.is_published,
+            # Cards are drawn for published models only: a draft's preview names none.
             image=(
                 reverse("catalog:model-card", args=[model.slug]),
                 presentation.model_card(facts, reference)[1],
-            ),
+            )
+            if model.is_published
+            else None,
             json_ld_blocks=(
                 breadcrumbs_json_ld(
                     request,

@@ -207,7 +207,10 @@ def pair(request: HttpRequest, pair: str) -> HttpResponse:
             description=comparison.description,
             noindex=not comparison.is_indexable or has_drafts,
             og_type="article",
-            image=(
+            # Cards are drawn for published pairs only: a draft's preview names none.
+            image=None
+            if has_drafts
+            else (
                 reverse("comparisons:pair-card", args=[canonical]),
                 presentation.pair_card(comparison)[1],
             ),

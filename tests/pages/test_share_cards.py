@@ -104,6 +104,17 @@ def test_no_card_for_a_draft(client, reference_models):
     assert client.get(path).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_a_previewed_draft_names_no_card(admin_client, reference_models):
+    # The card of a draft answers 404, so its preview must not point at one.
+    LLMModelFactory(slug="secret", status=LLMModel.Status.DRAFT)
+    for path in ("/models/secret/", "/compare/gpt-4-1-mini-vs-secret/"):
+        response = admin_client.get(path + "?preview=1")
+        assert response.status_code == HTTPStatus.OK
+        tags = og(html_of(response))
+        assert "og:title" in tags
+        assert not any(name.startswith("og:image") for name in tags)
+
+
 def test_card_queries_are_fixed_and_cached_until_an_edit(
     client, reference_models, django_assert_num_queries
 ):
