@@ -70,9 +70,21 @@ def _price_field(
     )
 
 
+class WebAddressField(models.URLField):
+    """A URL column whose form field reads an address typed without a scheme as https."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+    def deconstruct(self) -> tuple:
+        # Stored exactly as a URLField: migrations need not know the difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs
+
+
 def _url_field(verbose_name: str, help_text: str = "") -> models.URLField:
     # Web pages only: no ftp:, javascript: or data: addresses reach a link.
-    return models.URLField(
+    return WebAddressField(
         verbose_name,
         max_length=500,
         blank=True,

@@ -244,10 +244,6 @@ VERSUS_PAGE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("VERSUS_PAGE_STALE_WHILE_REVALIDATE", "1")
 )
 
-# Admin URL fields assume https:// when an editor leaves the scheme out
-# (Django 6.0's default; opting in now also silences its warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 # --- Auth --------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

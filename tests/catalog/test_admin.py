@@ -417,3 +417,14 @@ def test_benchmark_added_with_history_recording_the_editor(admin_client, admin_u
     record = BenchmarkFactory._meta.model.history.get()
     assert record.history_user == admin_user
     assert record.history_type == "+"
+
+
+def test_an_address_typed_without_a_scheme_is_saved_as_https(admin_client):
+    vendor = VendorFactory()
+    url = reverse("admin:catalog_vendor_change", args=[vendor.pk])
+    data = change_form_data(admin_client.get(url))
+    data["website"] = "example.com/about"
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, field_errors(response, "website")
+    vendor.refresh_from_db()
+    assert vendor.website == "https://example.com/about"
