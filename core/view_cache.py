@@ -29,22 +29,42 @@ def page_origin(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
+def canonical_number(value: str) -> str:
+    """A page number as the pages read it, written one way ("01", " 1", "١" → "1").
+
+    The paginators read a number with int(), which takes leading zeros, signs,
+    spaces and digits of every script: each spelling would otherwise be a page
+    of its own in the cache. A value int() refuses is left for the view to judge.
+    """
+    try:
+        return str(int(value))
+    except ValueError:
+        return value
+
+
 def canonical_query(
-    query: QueryDict, *, single: Iterable[str] = (), multiple: Iterable[str] = ()
+    query: QueryDict,
+    *,
+    single: Iterable[str] = (),
+    multiple: Iterable[str] = (),
+    numbers: Iterable[str] = (),
 ) -> QueryDict:
     """Only the parameters a page reads, in one order, each value once.
 
     A single-valued parameter keeps its last value (what QueryDict.get reads);
-    a multi-valued one keeps its distinct values, sorted.
+    a multi-valued one keeps its distinct values, sorted. The single-valued
+    parameters named in `numbers` are page numbers, written by canonical_number().
     """
     canonical = QueryDict(mutable=True)
-    multiple = set(multiple)
+    multiple, numbers = set(multiple), set(numbers)
     for name in sorted({*single, *multiple}):
         values = query.getlist(name)
         if not values:
             continue
         if name in multiple:
             canonical.setlist(name, sorted(set(values)))
+        elif name in numbers:
+            canonical[name] = canonical_number(values[-1])
         else:
             canonical[name] = values[-1]
     canonical._mutable = False
@@ -124,13 +144,15 @@ def cached_page(
     long_tail: bool = False,
     query: Iterable[str] = (),
     multi_valued: Iterable[str] = (),
+    numbers: Iterable[str] = (),
 ) -> Callable:
     """Serve a reader page from the cache while the catalog is unchanged.
 
     The key holds serving_version(): the catalog version, which every catalog
     write replaces, the day and the scheduled publications that have come; the
     path, and the page's canonical query: only the parameters named in `query`
-    (and `multi_valued`), normalised by canonical_query(). The view sees that
+    (and `multi_valued`), normalised by canonical_query(), with the page
+    numbers among them named in `numbers` written one way. The view sees that
     canonical query too, so whatever else a request carries (tracking tags, a
     crawler's junk) can neither change the page nor add an entry to the cache.
     Without SITE_URL the key holds the request's origin as well (page_origin).
@@ -149,17 +171,23 @@ def cached_page(
     a tenth of an uncached pair page's CPU); a popular page is rendered once per
     process per edit, then served from memory or, after that, from Redis.
     """
-    query, multi_valued = tuple(query), tuple(multi_valued)
+    query, multi_valued, numbers = tuple(query), tuple(multi_valued), tuple(numbers)
     if view is None:
         return lambda view: cached_page(
-            view, long_tail=long_tail, query=query, multi_valued=multi_valued
+            view,
+            long_tail=long_tail,
+            query=query,
+            multi_valued=multi_valued,
+            numbers=numbers,
         )
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or _is_staff(request):
             return view(request, *args, **kwargs)
-        request.GET = canonical_query(request.GET, single=query, multiple=multi_valued)
+        request.GET = canonical_query(
+            request.GET, single=query, multiple=multi_valued, numbers=numbers
+        )
         # The address the middleware may keep this page under in memory.
         request.canonical_full_path = canonical_full_path(request)
         version = serving_version()

@@ -241,6 +241,7 @@ model_list = cached_page(
     ModelListView.as_view(),
     query=("page", *ModelFilterForm.base_fields),
     multi_valued=("capability",),
+    numbers=("page",),
 )
 
 

@@ -351,7 +351,7 @@ def _path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-@cached_page(query=("p",))
+@cached_page(query=("p",), numbers=("p",))
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     if section == "pairs":
         return _pairs_sitemap(request)

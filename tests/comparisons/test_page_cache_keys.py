@@ -108,3 +108,27 @@ def test_with_site_url_every_absolute_address_uses_it(
         assert "https://versus.example.com/" in content
         for other in (POISON, "localhost", "testserver"):
             assert f"//{other}" not in content, (host, other)
+
+
+def test_one_page_number_written_many_ways_is_one_entry(
+    client, shared_pages, listed_models
+):
+    # Leading zeros, a sign, spaces and Arabic-Indic digits all read as page 1.
+    spellings = ("1", "01", "001", "+1", " 1", "\u0661")
+    pages = {client.get("/models/", {"page": p}).content for p in spellings}
+
+    assert len(pages) == 1
+    assert shared_pages() == 1
+
+
+def test_sitemap_sections_keep_one_entry_per_page_number(
+    client, shared_pages, listed_models
+):
+    for spelling in ("1", "01", "0001", "\u0661"):
+        response = client.get("/sitemap-models.xml", {"p": spelling})
+        assert response.status_code == HTTPStatus.OK
+
+    assert shared_pages() == 1
+    # A value that is no number is still refused, and kept nowhere.
+    assert client.get("/sitemap-models.xml", {"p": "one"}).status_code == 404
+    assert shared_pages() == 1
