@@ -53,7 +53,7 @@ export BIND="127.0.0.1:$APP_PORT"
 
 $BIN/python manage.py migrate --no-input -v0
 $BIN/python manage.py collectstatic --no-input -v0
-$BIN/python manage.py bootstrap
+$BIN/python manage.py bootstrap --site-url "http://127.0.0.1:$PORT"
 $BIN/gunicorn -c config/gunicorn.conf.py & pids+=($!)
 
 # nginx with the shipped locations, on the stack's own prefix (never the system's nginx).
