@@ -24,6 +24,7 @@ from rest_framework.decorators import (
 )
 from rest_framework.response import Response
 
+from api.models import PartnerKey
 from api.policies import (
     ALLOWED_METHODS,
     MISSING_KEY_MESSAGE,
@@ -39,7 +40,6 @@ from api.policies import (
     single_value,
 )
 from catalog.cache import serving_version
-from catalog.models import PartnerKey
 
 # Seconds an API answer is kept (at most; any catalog write retires it at once).
 ANSWER_TTL = 60

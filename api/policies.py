@@ -23,7 +23,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 from core.counters import counter_hit
 
 KEYWORD = "Api-Key"

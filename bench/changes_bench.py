@@ -49,8 +49,9 @@ NO_CACHE = {
 
 def changed_catalog(models: int) -> tuple[Client, str]:
     """A catalog with 200 changes after the returned cursor, and a keyed client."""
+    from api.models import PartnerKey
     from catalog import changes
-    from catalog.models import LLMModel, Offering, PartnerKey
+    from catalog.models import LLMModel, Offering
 
     call_command("generate_catalog", models=models, seed=7, verbosity=0)
     _, key = PartnerKey.objects.create_key(name="Benchmark", rate="100000000/hour")

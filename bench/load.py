@@ -144,7 +144,8 @@ def build_catalog(url: str, models: int, env: dict[str, str]) -> None:
 
 DISCOVER = """
 import json
-from catalog.models import LLMModel, PartnerKey
+from catalog.models import LLMModel
+from api.models import PartnerKey
 slugs = sorted(LLMModel.objects.published().values_list("slug", flat=True))
 _, key = PartnerKey.objects.create_key(name="benchmark", rate="%s")
 print(json.dumps({"slugs": slugs, "key": key}))

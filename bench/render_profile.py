@@ -46,7 +46,8 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 import api.base  # noqa: E402
 import core.page_cache  # noqa: E402
 import core.view_cache  # noqa: E402
-from catalog.models import LLMModel, PartnerKey  # noqa: E402
+from api.models import PartnerKey  # noqa: E402
+from catalog.models import LLMModel  # noqa: E402
 
 SAMPLES = 25
 # The API list is one path at both sizes, so it can afford more samples (less noise).

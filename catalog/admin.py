@@ -1,5 +1,5 @@
 # Long on purpose: one ModelAdmin per catalog table, registered together so the editors' admin reads in one place.
-"""The editors' admin: the catalog, its history, reviews and partner keys."""
+"""The editors' admin: the catalog, its history and reviews."""
 
 import datetime as dt
 
@@ -10,13 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, JSONField, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from rest_framework_api_key.admin import APIKeyModelAdmin
-from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.forms import (
@@ -33,7 +30,6 @@ from catalog.models import (
     ComparisonFAQ,
     LLMModel,
     Offering,
-    PartnerKey,
     PricePoint,
     PriceTier,
     Provider,
@@ -745,47 +741,6 @@ class ComparisonAdmin(CatalogAdmin):
     @admin.display(description="FAQ entries", ordering="faq_count")
     def faq_count(self, obj: Comparison) -> int:
         return obj.faq_count
-
-
-# --- Partner keys ------------------------------------------------------------------
-
-
-# The library's own key model is unused (partners get PartnerKey): keep it out of
-# the admin so nobody issues a key that the API would not accept.
-admin.site.unregister(APIKey)
-
-
-@admin.register(PartnerKey)
-class PartnerKeyAdmin(APIKeyModelAdmin):
-    """Keys are shown once, on the page that answers their creation, then kept as a hash."""
-
-    list_display = (*APIKeyModelAdmin.list_display, "rate")
-    search_fields = ("name", "prefix")
-
-    def save_model(self, request, obj, form, change) -> None:
-        # The library puts the new key in a message, i.e. in the messages
-        # cookie, which is signed but readable: keep it on the object instead,
-        # for response_add to show on the page and nowhere else.
-        if not obj.pk:  # the key's id is its prefix and hash, made by assign_key
-            obj._new_key = PartnerKey.objects.assign_key(obj)
-        obj.save()
-
-    def response_add(self, request, obj, post_url_continue=None):
-        key = getattr(obj, "_new_key", None)
-        if key is None:
-            return super().response_add(request, obj, post_url_continue)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "partner_key": obj,
-            "key": key,
-        }
-        response = TemplateResponse(
-            request, "admin/catalog/partnerkey/key_created.html", context
-        )
-        # Not kept by the browser or any cache: the page is the key.
-        response["Cache-Control"] = "no-store, private"
-        return response
 
 
 # The admin home with the review queue above the app list. A template of its own

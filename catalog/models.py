@@ -11,7 +11,6 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from catalog.validators import (
@@ -907,17 +906,3 @@ class ChangeLogPruning(models.Model):
 
     def __str__(self) -> str:
         return f"pruned through {self.pruned_through}"
-
-
-class PartnerKey(AbstractAPIKey):
-    """A partner's key to the read-only API, stored hashed."""
-
-    rate = models.CharField(
-        max_length=30,
-        blank=True,
-        help_text="Requests allowed, e.g. '1000/hour'. Empty uses the site default.",
-    )
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = "partner API key"
-        verbose_name_plural = "partner API keys"

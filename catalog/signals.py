@@ -17,8 +17,8 @@ from django.db.models.signals import (
 from catalog import changes
 from catalog.cache import bump_catalog_version
 
-# Rows that are not the catalog itself: keys and the change log's own.
-NOT_CATALOG = ("PartnerKey", "ChangeLogEntry", "ChangeLogPruning")
+# Rows that are not the catalog itself: the change log's own.
+NOT_CATALOG = ("ChangeLogEntry", "ChangeLogPruning")
 # Catalog rows partners can see, directly or as part of another object.
 LOGGED = (
     "Vendor",

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.models import ComparisonFAQ, LLMModel, PartnerKey, PriceTier
+from api.models import PartnerKey
+from catalog.models import ComparisonFAQ, LLMModel, PriceTier
 from tests.factories import (
     ComparisonFactory,
     LLMModelFactory,

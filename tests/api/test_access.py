@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.models import PartnerKey
 from api.policies import parse_rate, rate_hit
-from catalog.models import PartnerKey
 
 pytestmark = pytest.mark.django_db
 

@@ -30,10 +30,11 @@ from hypothesis.stateful import (
 )
 from rest_framework.test import APIClient
 
+from api.models import PartnerKey
 from catalog import changes
 from catalog.exporting import catalog_export
 from catalog.importing import catalog_import
-from catalog.models import LLMModel, Offering, PartnerKey
+from catalog.models import LLMModel, Offering
 from tests.catalog.adminforms import change_form_data
 from tests.ops.stack import ROOT
 

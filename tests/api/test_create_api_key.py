@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 
 pytestmark = pytest.mark.django_db
 

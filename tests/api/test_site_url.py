@@ -2,7 +2,7 @@
 
 from rest_framework.test import APIClient
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 from tests.factories import LLMModelFactory
 
 

@@ -24,7 +24,7 @@ comparison_review_record(
     model_b__slug="grok-4-20")), reviewer="browser test")
 """
 NEW_KEY = """
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 print(PartnerKey.objects.create_key(name="Curated text check")[1])
 """
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from api.models import PartnerKey
 from catalog.models import (
     NEGATIVE_PRICE_MESSAGE,
     OFFERING_CONTEXT_MESSAGE,
@@ -16,7 +17,6 @@ from catalog.models import (
     ComparisonFAQ,
     LLMModel,
     Offering,
-    PartnerKey,
     PriceTier,
     Review,
 )
@@ -39,11 +39,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# The editorial admin: the catalog's own, and the tables that moved out of it
+# to the apps they serve (partner keys, curated comparisons).
+EDITORIAL_APPS = ("catalog", "api", "comparisons")
 CATALOG_ADMINS = sorted(
     (
-        model._meta.model_name
+        f"{model._meta.app_label}_{model._meta.model_name}"
         for model in admin.site._registry
-        if model._meta.app_label == "catalog"
+        if model._meta.app_label in EDITORIAL_APPS
     ),
 )
 
@@ -72,30 +75,37 @@ def catalog():
     return model
 
 
-def _url(model_name: str, view: str, *args) -> str:
-    return reverse(f"admin:catalog_{model_name}_{view}", args=args)
+def _url(model_name: str, view: str, *args, app_label: str = "catalog") -> str:
+    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
-@pytest.mark.parametrize("model_name", CATALOG_ADMINS)
-def test_changelist_search_and_add_pages_open(admin_client, catalog, model_name):
-    assert admin_client.get(_url(model_name, "changelist")).status_code == HTTPStatus.OK
-    response = admin_client.get(_url(model_name, "changelist"), {"q": "alpha"})
+def _admin_url(admin_name: str, view: str, *args) -> str:
+    return reverse(f"admin:{admin_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("admin_name", CATALOG_ADMINS)
+def test_changelist_search_and_add_pages_open(admin_client, catalog, admin_name):
+    changelist = _admin_url(admin_name, "changelist")
+    assert admin_client.get(changelist).status_code == HTTPStatus.OK
+    response = admin_client.get(changelist, {"q": "alpha"})
     assert response.status_code == HTTPStatus.OK
-    assert admin_client.get(_url(model_name, "add")).status_code == HTTPStatus.OK
+    assert admin_client.get(_admin_url(admin_name, "add")).status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize("model_name", CATALOG_ADMINS)
-def test_change_and_history_pages_open(admin_client, catalog, model_name):
+@pytest.mark.parametrize("admin_name", CATALOG_ADMINS)
+def test_change_and_history_pages_open(admin_client, catalog, admin_name):
     model_class = next(
-        m for m in admin.site._registry if m._meta.model_name == model_name
+        m
+        for m in admin.site._registry
+        if f"{m._meta.app_label}_{m._meta.model_name}" == admin_name
     )
     obj = model_class.objects.first()
     assert (
-        admin_client.get(_url(model_name, "change", obj.pk)).status_code
+        admin_client.get(_admin_url(admin_name, "change", obj.pk)).status_code
         == HTTPStatus.OK
     )
     assert (
-        admin_client.get(_url(model_name, "history", obj.pk)).status_code
+        admin_client.get(_admin_url(admin_name, "history", obj.pk)).status_code
         == HTTPStatus.OK
     )
 
@@ -210,10 +220,10 @@ def test_published_model_page_links_to_the_live_page(admin_client):
 
 
 def test_partner_key_is_shown_once_on_creation(admin_client):
-    response = admin_client.get(_url("partnerkey", "add"))
+    response = admin_client.get(_url("partnerkey", "add", app_label="api"))
     data = change_form_data(response)
     data.update({"name": "Acme partner", "rate": "100/hour"})
-    response = admin_client.post(_url("partnerkey", "add"), data)
+    response = admin_client.post(_url("partnerkey", "add", app_label="api"), data)
     key = PartnerKey.objects.get(name="Acme partner")
     assert response.status_code == 200
     assert b"shown only on this page" in response.content
@@ -222,8 +232,23 @@ def test_partner_key_is_shown_once_on_creation(admin_client):
     assert PartnerKey.objects.is_valid(full_key)
     secret = full_key.removeprefix(f"{key.prefix}.")
     assert not list(response.context["messages"])
-    page = admin_client.get(_url("partnerkey", "change", key.pk))
+    page = admin_client.get(_url("partnerkey", "change", key.pk, app_label="api"))
     assert secret.encode() not in page.content
+
+
+def test_old_partner_key_admin_addresses_lead_to_the_new_ones(admin_client):
+    key, _ = PartnerKey.objects.create_key(name="Partner")
+    for old, new in (
+        ("/admin/catalog/partnerkey/?q=acme", "/admin/api/partnerkey/?q=acme"),
+        (
+            f"/admin/catalog/partnerkey/{key.pk}/change/",
+            _url("partnerkey", "change", key.pk, app_label="api"),
+        ),
+    ):
+        response = admin_client.get(old)
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"] == new
+        assert admin_client.get(new).status_code == HTTPStatus.OK
 
 
 # --- Validation: on the field, in plain words, nothing saved ------------------------

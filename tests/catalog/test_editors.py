@@ -7,14 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from catalog.models import (
-    Comparison,
-    LLMModel,
-    Offering,
-    PartnerKey,
-    PricePoint,
-    Review,
-)
+from api.models import PartnerKey
+from catalog.models import Comparison, LLMModel, Offering, PricePoint, Review
 from tests.catalog.adminforms import change_form_data
 from tests.factories import (
     ComparisonFactory,
@@ -196,8 +190,8 @@ def test_editor_finds_models_with_autocomplete_for_a_comparison(editor_client):
         "admin:auth_user_add",
         "admin:auth_group_changelist",
         "admin:auth_group_add",
-        "admin:catalog_partnerkey_changelist",
-        "admin:catalog_partnerkey_add",
+        "admin:api_partnerkey_changelist",
+        "admin:api_partnerkey_add",
     ],
 )
 def test_editor_is_refused_users_groups_and_partner_keys(editor_client, url_name):
@@ -208,7 +202,7 @@ def test_editor_cannot_change_an_existing_user_or_key(editor_client, editor):
     key, _ = PartnerKey.objects.create_key(name="Partner")
     for url in (
         reverse("admin:auth_user_change", args=[editor.pk]),
-        reverse("admin:catalog_partnerkey_change", args=[key.pk]),
+        reverse("admin:api_partnerkey_change", args=[key.pk]),
     ):
         assert editor_client.get(url).status_code == HTTPStatus.FORBIDDEN
     assert (

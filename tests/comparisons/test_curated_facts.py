@@ -150,7 +150,7 @@ def test_marking_reviewed_records_the_facts_anew(reference_models, curated):
 def test_page_and_api_withhold_the_text_at_once(
     client, admin_client, reference_models, curated
 ):
-    from catalog.models import PartnerKey
+    from api.models import PartnerKey
 
     _, key = PartnerKey.objects.create_key(name="Check")
     api = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}

@@ -258,7 +258,8 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 SEED_SCRIPT = """
 import json
 from django.contrib.auth.models import User
-from catalog.models import Comparison, ComparisonFAQ, PartnerKey
+from catalog.models import Comparison, ComparisonFAQ
+from api.models import PartnerKey
 from tests import factories as f
 
 vendors = [f.VendorFactory(slug=f"vendor-{i}", name=f"Vendor {i}") for i in range(3)]

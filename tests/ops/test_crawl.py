@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 
 pytestmark = pytest.mark.django_db
 

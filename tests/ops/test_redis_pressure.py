@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 from comparisons.services import pair_slug
 from tests.factories import LLMModelFactory, OfferingFactory
 from tests.ops.redis_servers import MAXMEMORY, OwnRedis, redis_cache

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
-from catalog.models import PartnerKey
+from api.models import PartnerKey
 from tests.factories import LLMModelFactory
 from tests.ops.redis_servers import MAXMEMORY, OwnRedis, redis_cache
 from tests.ops.stack import free_port

@@ -82,7 +82,8 @@ def _manage(env: dict[str, str], *args: str) -> str:
 SETUP = """
 import json
 from django.contrib.auth.models import User
-from catalog.models import LLMModel, PartnerKey
+from catalog.models import LLMModel
+from api.models import PartnerKey
 User.objects.create_superuser({editor!r}, password={password!r})
 _, key = PartnerKey.objects.create_key(name="two servers", rate="100000/hour")
 _, limited = PartnerKey.objects.create_key(name="limited", rate="5/minute")

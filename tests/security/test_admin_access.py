@@ -8,14 +8,15 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from catalog.models import LLMModel, PartnerKey
+from api.models import PartnerKey
+from catalog.models import LLMModel
 from core.security import LOGIN_LOCKED_MESSAGE
 from tests.security.conftest import admin_urls
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-ACCOUNT_PAGES = ("auth_user", "auth_group", "catalog_partnerkey")
+ACCOUNT_PAGES = ("auth_user", "auth_group", "api_partnerkey")
 
 
 def sign_in(client, username="editor", password=PASSWORD, address="203.0.113.7"):
@@ -79,12 +80,12 @@ def test_editors_do_not_see_account_sections_on_the_admin_index(client, editor):
 def test_an_editor_given_the_right_can_manage_partner_keys(client, editor):
     editor.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="catalog", codename__endswith="_partnerkey"
+            content_type__app_label="api", codename__endswith="_partnerkey"
         )
     )
     client.force_login(editor)
 
-    response = client.get(reverse("admin:catalog_partnerkey_changelist"))
+    response = client.get(reverse("admin:api_partnerkey_changelist"))
 
     assert response.status_code == HTTPStatus.OK
 
@@ -218,7 +219,7 @@ def test_partner_keys_never_reach_the_logs(client, caplog, small_catalog):
 def test_a_new_partner_key_is_shown_on_the_page_never_in_a_cookie(admin_client):
     """The messages cookie is signed, not encrypted: a key in it can be read back."""
     response = admin_client.post(
-        reverse("admin:catalog_partnerkey_add"),
+        reverse("admin:api_partnerkey_add"),
         {"name": "Acme partner", "rate": "100/minute"},
     )
 
@@ -233,7 +234,7 @@ def test_a_new_partner_key_is_shown_on_the_page_never_in_a_cookie(admin_client):
     for cookie in response.cookies.values():
         assert secret not in cookie.value
     assert secret not in str(admin_client.session.items())
-    later = admin_client.get(reverse("admin:catalog_partnerkey_changelist"))
+    later = admin_client.get(reverse("admin:api_partnerkey_changelist"))
     assert secret.encode() not in later.content
 
 
@@ -242,7 +243,7 @@ def test_editors_cannot_issue_partner_keys(client, editor):
     client.force_login(editor)
 
     response = client.post(
-        reverse("admin:catalog_partnerkey_add"), {"name": "Sneaky", "rate": ""}
+        reverse("admin:api_partnerkey_add"), {"name": "Sneaky", "rate": ""}
     )
 
     assert response.status_code == HTTPStatus.FORBIDDEN

@@ -22,7 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from catalog.models import Comparison, LLMModel, PartnerKey, Review, Vendor
+from api.models import PartnerKey
+from catalog.models import Comparison, LLMModel, Review, Vendor
 from catalog.validators import without_invisible
 from tests.security.conftest import parse_html
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from api.models import PartnerKey
 from api.policies import parse_rate
-from catalog.models import PartnerKey
 
 NAME_MESSAGE = "Give the partner's name, at most 50 characters."
 
