@@ -1,7 +1,8 @@
 """Curated comparisons in the feed, and the schema of "a comparison as data".
 
-A pair's answer is PairSerializer rendering the derived Comparison: the same
-classes produce the answer and describe it in the OpenAPI schema.
+A pair's answer is PairSerializer rendering the derived Comparison, and three or
+four models' answer is ModelTableSerializer rendering the derived ModelTable: the
+same classes produce each answer and describe it in the OpenAPI schema.
 """
 
 from django.urls import reverse
@@ -258,7 +259,39 @@ class PairSerializer(serializers.Serializer):
     updated_at = InstantField(allow_null=True)
 
 
-# --- The schema of GET /api/v1/comparisons/<a>-vs-<b>-vs-<c>[-vs-<d>]/ -----------------
+# --- GET /api/v1/comparisons/<a>-vs-<b>-vs-<c>[-vs-<d>]/: the answer and its schema ----
+#
+# These read a derived ModelTable (comparisons.derivation.table) the same way.
+
+
+class BetterField(serializers.ChoiceField):
+    """What makes a row's value best; null for a row that is not ranked."""
+
+    def to_representation(self, value: str) -> str | None:
+        return super().to_representation(value) or None
+
+
+class RowValuesField(serializers.DictField):
+    """A row's cells by model slug, each value typed by the row's group."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, row) -> dict:
+        return super().to_representation(
+            {cell.slug: self.value_data(row.group, cell.value) for cell in row.cells}
+        )
+
+    @staticmethod
+    def value_data(group: str, value):
+        """Prices as decimal strings, scores as numbers, anything else as it is."""
+        if value is None:
+            return None
+        if group == "prices":
+            return price_text(value, form=PriceForm.NUMBER)
+        if group == "benchmarks":
+            return float(value)
+        return value
 
 
 class TableRowSerializer(serializers.Serializer):
@@ -268,13 +301,13 @@ class TableRowSerializer(serializers.Serializer):
         "capability:<name> or benchmark:<slug>."
     )
     label = serializers.CharField(help_text="The row's heading on the page.")
-    better = serializers.ChoiceField(
+    better = BetterField(
         choices=("lower", "higher", "newer", "yes"),
         allow_null=True,
         help_text="What makes a value best; null for a row that is not ranked "
         "(lifecycle).",
     )
-    values = serializers.DictField(
+    values = RowValuesField(
         child=serializers.JSONField(allow_null=True),
         help_text="By model slug: prices as decimal strings, token counts as "
         "integers, dates as 'YYYY-MM' or 'YYYY-MM-DD', lifecycle as text, flags as "
@@ -287,23 +320,29 @@ class TableRowSerializer(serializers.Serializer):
     )
     unit = serializers.CharField(required=False, help_text="Benchmark rows only.")
 
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if instance.group != "benchmarks":
+            del data["unit"]
+        return data
 
-class ContainedPairSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    url = serializers.URLField()
-    api_url = serializers.URLField()
+
+class ContainedPairSerializer(RelatedPairSerializer):
+    """A pair page the table contains (its own schema component)."""
 
 
 class ModelTableSerializer(serializers.Serializer):
-    """Three or four models in one table (docs/api.md, "Three or four models")."""
+    """Three or four models in one table (docs/api.md, "Three or four models").
+
+    Renders a derived ModelTable; needs the request in its context (for links).
+    """
 
     slug = serializers.CharField()
     title = serializers.CharField()
-    url = serializers.URLField()
-    api_url = serializers.URLField()
-    models = PairModelSerializer(many=True)
+    url = LinkField("comparisons:models")
+    api_url = LinkField("api:comparison-detail")
+    models = PairModelSerializer(source="columns", many=True)
     blend_input_weight = serializers.FloatField()
     rows = TableRowSerializer(many=True)
     pairs = ContainedPairSerializer(many=True)
-    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = InstantField(allow_null=True)

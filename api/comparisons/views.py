@@ -1,7 +1,8 @@
 """Curated comparisons, and any pair as data, straight from comparisons.services.
 
-The pair answer is PairSerializer rendering the derived Comparison: no rule is computed here,
-so the API says exactly what the pair page shows.
+The pair answer is PairSerializer rendering the derived Comparison, and the answer for
+three or four models ModelTableSerializer rendering the derived ModelTable: no rule is
+computed here, so the API says exactly what the pages show.
 """
 
 from django.http import HttpResponsePermanentRedirect
@@ -27,11 +28,9 @@ from api.comparisons.serializers import (
     CuratedComparisonSerializer,
     ModelTableSerializer,
     PairSerializer,
-    pair_links,
 )
 from catalog.models import Comparison, LLMModel
 from comparisons import derivation, services
-from core.addresses import absolute_url
 
 PAIR_NOT_FOUND_MESSAGE = (
     "No such pair: use /api/v1/comparisons/<a>-vs-<b>/ with the slugs of two "
@@ -65,24 +64,8 @@ def pair_data(request, comparison) -> dict:
 
 
 def table_data(request, table) -> dict:
-    """The table's dict with the pages' and the API's addresses added."""
-    data = table.as_dict()
-    for model in data["models"]:
-        model["url"] = absolute_url(
-            request, reverse("catalog:model-detail", args=[model["slug"]])
-        )
-        model["api_url"] = absolute_url(
-            request, reverse("api:model-detail", args=[model["slug"]])
-        )
-    for pair in data["pairs"]:
-        pair.update(pair_links(request, pair["slug"]))
-    links = {
-        "url": absolute_url(request, reverse("comparisons:models", args=[table.slug])),
-        "api_url": absolute_url(
-            request, reverse("api:comparison-detail", args=[table.slug])
-        ),
-    }
-    return {"slug": data.pop("slug"), "title": data.pop("title"), **links, **data}
+    """The table's answer: the derived ModelTable rendered by ModelTableSerializer."""
+    return ModelTableSerializer(table, context={"request": request}).data
 
 
 @extend_schema_view(

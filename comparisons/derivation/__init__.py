@@ -23,6 +23,7 @@ Inputs
 
 Output: Comparison (see its attributes); the API renders it as "A comparison as
 data" with api.comparisons.serializers.PairSerializer, and pages with templates.
+ModelTable (three or four models) is rendered the same way, by ModelTableSerializer.
 
 Modules
   facts       the inputs above, and the capability keys

@@ -29,7 +29,6 @@ from comparisons.derivation.formatting import Display
 from comparisons.derivation.pair import pair_title
 from comparisons.derivation.prices import blend_text, model_price_rows
 from comparisons.derivation.results import PriceRow
-from vocabulary.prices import PriceForm, price_text
 from vocabulary.slugs import models_slug, pair_slug
 
 MIN_MODELS = 3
@@ -41,6 +40,7 @@ LOWER, HIGHER, NEWER, YES, UNRANKED = "lower", "higher", "newer", "yes", ""
 
 @dataclass(frozen=True)
 class TableCell:
+    slug: str  # the column's model
     value: Any  # Decimal, int, str or bool; None when unknown
     display: Display
     is_best: bool
@@ -60,6 +60,22 @@ class TableRow:
     @property
     def is_ranked(self) -> bool:
         return self.better != UNRANKED
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One model of the table with its "from" prices."""
+
+    model: ModelFacts
+    reference: PriceRow | None  # None when no price is known
+
+    @property
+    def slug(self) -> str:
+        return self.model.slug
+
+    @property
+    def name(self) -> str:
+        return self.model.name
 
 
 @dataclass(frozen=True)
@@ -87,20 +103,12 @@ class ModelTable:
     def group(self, name: str) -> tuple[TableRow, ...]:
         return tuple(row for row in self.rows if row.group == name)
 
-    def as_dict(self) -> dict:
-        """The API's answer for several models, minus the `url` fields."""
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "models": [
-                _model_dict(model, reference)
-                for model, reference in zip(self.models, self.references, strict=True)
-            ],
-            "blend_input_weight": float(self.blend_input_weight),
-            "rows": [_row_dict(row, self.slugs) for row in self.rows],
-            "pairs": [{"slug": p.slug, "title": p.title} for p in self.pairs],
-            "updated_at": fmt.iso_datetime(self.updated_at),
-        }
+    @property
+    def columns(self) -> tuple[TableColumn, ...]:
+        return tuple(
+            TableColumn(model, reference)
+            for model, reference in zip(self.models, self.references, strict=True)
+        )
 
 
 def models_title(names: list[str] | tuple[str, ...]) -> str:
@@ -190,7 +198,7 @@ def _row(
         label=label,
         better=better,
         cells=tuple(
-            TableCell(value, display, model.slug in best)
+            TableCell(model.slug, value, display, model.slug in best)
             for model, value, display in zip(models, values, displays, strict=True)
         ),
         best=best,
@@ -354,53 +362,3 @@ def _benchmark_rows(models: tuple[ModelFacts, ...]) -> list[TableRow]:
             )
         )
     return rows
-
-
-# --- As data ----------------------------------------------------------------------------
-
-
-def _model_dict(model: ModelFacts, reference: PriceRow | None) -> dict:
-    return {
-        "slug": model.slug,
-        "name": model.name,
-        "vendor": model.vendor_slug,
-        "reference_offering": None
-        if reference is None
-        else {
-            "provider": reference.provider_slug,
-            "input_price": _decimal_text(reference.input_price),
-            "output_price": _decimal_text(reference.output_price),
-            "blended_price": _decimal_text(reference.blended_price),
-        },
-    }
-
-
-def _decimal_text(value: Decimal | None) -> str | None:
-    return price_text(value, form=PriceForm.NUMBER)
-
-
-def _value_data(row: TableRow, value: Any) -> Any:
-    """A cell's value as JSON: prices as decimal strings, scores as numbers."""
-    if value is None:
-        return None
-    if row.group == "prices":
-        return price_text(value, form=PriceForm.NUMBER)
-    if row.group == "benchmarks":
-        return float(value)
-    return value
-
-
-def _row_dict(row: TableRow, slugs: tuple[str, ...]) -> dict:
-    data = {
-        "key": row.key,
-        "label": row.label,
-        "better": row.better or None,
-        "values": {
-            slug: _value_data(row, cell.value)
-            for slug, cell in zip(slugs, row.cells, strict=True)
-        },
-        "best": list(row.best),
-    }
-    if row.group == "benchmarks":
-        data["unit"] = row.unit
-    return data

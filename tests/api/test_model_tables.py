@@ -1,6 +1,5 @@
 """Three or four models as data: the same table the page shows, best values included."""
 
-import json
 import random
 from http import HTTPStatus
 
@@ -8,6 +7,7 @@ import pytest
 from django.test import Client
 
 from comparisons import services
+from comparisons.derivation.formatting import iso_datetime
 from tests.factories import LLMModelFactory
 from tests.pages.support import table_rows
 
@@ -26,6 +26,192 @@ TABLE_KEYS = [
     "pairs",
     "updated_at",
 ]
+# The whole answer for TRIPLE over the quartet, but its change date.
+TRIPLE_ANSWER = {
+    "slug": "alpha-vs-beta-vs-gamma",
+    "title": "Alpha vs Beta vs Gamma",
+    "url": "http://testserver/compare/alpha-vs-beta-vs-gamma/",
+    "api_url": "http://testserver/api/v1/comparisons/alpha-vs-beta-vs-gamma/",
+    "models": [
+        {
+            "slug": "alpha",
+            "name": "Alpha",
+            "vendor": "acme",
+            "reference_offering": {
+                "provider": "hostco",
+                "input_price": "0.40",
+                "output_price": "1.60",
+                "blended_price": "0.76",
+            },
+            "url": "http://testserver/models/alpha/",
+            "api_url": "http://testserver/api/v1/models/alpha/",
+        },
+        {
+            "slug": "beta",
+            "name": "Beta",
+            "vendor": "acme",
+            "reference_offering": {
+                "provider": "hostco",
+                "input_price": "0.40",
+                "output_price": "2",
+                "blended_price": "0.88",
+            },
+            "url": "http://testserver/models/beta/",
+            "api_url": "http://testserver/api/v1/models/beta/",
+        },
+        {
+            "slug": "gamma",
+            "name": "Gamma",
+            "vendor": "acme",
+            "reference_offering": None,
+            "url": "http://testserver/models/gamma/",
+            "api_url": "http://testserver/api/v1/models/gamma/",
+        },
+    ],
+    "blend_input_weight": 0.7,
+    "rows": [
+        {
+            "key": "input_price",
+            "label": "Input price",
+            "better": "lower",
+            "values": {"alpha": "0.40", "beta": "0.40", "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "output_price",
+            "label": "Output price",
+            "better": "lower",
+            "values": {"alpha": "1.60", "beta": "2", "gamma": None},
+            "best": ["alpha"],
+        },
+        {
+            "key": "blended_price",
+            "label": "Blended price",
+            "better": "lower",
+            "values": {"alpha": "0.76", "beta": "0.88", "gamma": None},
+            "best": ["alpha"],
+        },
+        {
+            "key": "context_window",
+            "label": "Context window",
+            "better": "higher",
+            "values": {"alpha": 1000000, "beta": 2000000, "gamma": 2000000},
+            "best": ["beta", "gamma"],
+        },
+        {
+            "key": "max_output_tokens",
+            "label": "Maximum output",
+            "better": "higher",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "release_date",
+            "label": "Released",
+            "better": "newer",
+            "values": {"alpha": "2025-04-01", "beta": "2025-06", "gamma": "2025-05-20"},
+            "best": ["beta"],
+        },
+        {
+            "key": "knowledge_cutoff",
+            "label": "Knowledge cutoff",
+            "better": "newer",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "lifecycle",
+            "label": "Lifecycle",
+            "better": None,
+            "values": {"alpha": "active", "beta": "active", "gamma": "active"},
+            "best": [],
+        },
+        {
+            "key": "open_weights",
+            "label": "Open weights",
+            "better": "yes",
+            "values": {"alpha": False, "beta": False, "gamma": False},
+            "best": [],
+        },
+        {
+            "key": "capability:vision",
+            "label": "Vision",
+            "better": "yes",
+            "values": {"alpha": True, "beta": None, "gamma": False},
+            "best": ["alpha"],
+        },
+        {
+            "key": "capability:multimodal",
+            "label": "Multimodal input",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "capability:reasoning",
+            "label": "Reasoning mode",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "capability:function_calling",
+            "label": "Function calling",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "capability:tool_use",
+            "label": "Tool use",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "capability:structured_outputs",
+            "label": "Structured outputs",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "capability:code_execution",
+            "label": "Code execution",
+            "better": "yes",
+            "values": {"alpha": None, "beta": None, "gamma": None},
+            "best": [],
+        },
+        {
+            "key": "benchmark:mmlu",
+            "label": "MMLU",
+            "better": "higher",
+            "values": {"alpha": 80.0, "beta": 85.0, "gamma": 85.0},
+            "best": ["beta", "gamma"],
+            "unit": "%",
+        },
+    ],
+    "pairs": [
+        {
+            "slug": "alpha-vs-beta",
+            "title": "Alpha vs Beta",
+            "url": "http://testserver/compare/alpha-vs-beta/",
+            "api_url": "http://testserver/api/v1/comparisons/alpha-vs-beta/",
+        },
+        {
+            "slug": "alpha-vs-gamma",
+            "title": "Alpha vs Gamma",
+            "url": "http://testserver/compare/alpha-vs-gamma/",
+            "api_url": "http://testserver/api/v1/comparisons/alpha-vs-gamma/",
+        },
+        {
+            "slug": "beta-vs-gamma",
+            "title": "Beta vs Gamma",
+            "url": "http://testserver/compare/beta-vs-gamma/",
+            "api_url": "http://testserver/api/v1/comparisons/beta-vs-gamma/",
+        },
+    ],
+}
 NOT_FOUND = {
     "detail": "No such comparison: use /api/v1/comparisons/<a>-vs-<b>-vs-<c>/ (or "
     "with a fourth slug) with the slugs of three or four different published models.",
@@ -33,22 +219,13 @@ NOT_FOUND = {
 }
 
 
-def strip_links(data):
-    data = json.loads(json.dumps(data))
-    for key in ("url", "api_url"):
-        data.pop(key)
-    for item in data["models"] + data["pairs"]:
-        item.pop("url")
-        item.pop("api_url")
-    return data
-
-
 def test_three_models_are_exactly_the_derived_table_plus_links(api, quartet):
     body = api.get(f"/api/v1/comparisons/{TRIPLE}/").json()
     refs = services.published_models(TRIPLE)
     table = services.model_table_build(models=refs)
     assert list(body) == TABLE_KEYS
-    assert strip_links(body) == json.loads(json.dumps(table.as_dict()))
+    assert body == {**TRIPLE_ANSWER, "updated_at": iso_datetime(table.updated_at)}
+    assert [row["best"] for row in body["rows"]] == [list(r.best) for r in table.rows]
     assert body["url"] == f"{SITE}/compare/{TRIPLE}/"
     assert body["api_url"] == f"{SITE}/api/v1/comparisons/{TRIPLE}/"
     assert body["pairs"][0] == {
@@ -144,3 +321,55 @@ def test_schema_describes_the_table_answer(api):
     answer = components["ComparisonAnswer"]["oneOf"]
     assert {"$ref": "#/components/schemas/ModelTable"} in answer
     assert {"$ref": "#/components/schemas/Pair"} in answer
+
+
+def schema_keys(
+    schema: dict, components: dict, answer, place: str, found: dict
+) -> None:
+    """Gather, per place in the answer, the keys the schema describes and those sent."""
+    while "$ref" in schema or "allOf" in schema:
+        if "allOf" in schema:
+            (schema,) = schema["allOf"]
+        name = schema.get("$ref", "").rpartition("/")[2]
+        schema = components[name] if name else schema
+    if isinstance(answer, list):
+        for item in answer:
+            schema_keys(schema.get("items", {}), components, item, f"{place}[]", found)
+    elif isinstance(answer, dict) and "properties" in schema:
+        described, sent = found.setdefault(place, (set(), set()))
+        described.update(schema["properties"])
+        sent.update(answer)
+        for key, value in answer.items():
+            if key in schema["properties"]:
+                schema_keys(
+                    schema["properties"][key],
+                    components,
+                    value,
+                    f"{place}.{key}",
+                    found,
+                )
+
+
+def test_schema_of_the_endpoint_names_every_key_of_a_real_answer(api, quartet):
+    """Every object of the answer has exactly the keys the schema says, at any depth
+    (a benchmark row's unit included), read from the endpoint's own description."""
+    schema = Client().get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    answer_schema = schema["paths"]["/api/v1/comparisons/{pair}/"]["get"]["responses"][
+        "200"
+    ]["content"]["application/json"]["schema"]
+    answers = components[answer_schema["$ref"].rpartition("/")[2]]["oneOf"]
+    (table_schema,) = [a for a in answers if a["$ref"].endswith("/ModelTable")]
+    found: dict = {}
+    for text in (TRIPLE, "alpha-vs-beta-vs-delta-vs-gamma"):
+        body = api.get(f"/api/v1/comparisons/{text}/").json()
+        schema_keys(table_schema, components, body, "answer", found)
+    assert set(found) == {
+        "answer",
+        "answer.models[]",
+        "answer.models[].reference_offering",
+        "answer.rows[]",
+        "answer.pairs[]",
+    }
+    for place, (described, sent) in found.items():
+        assert sent == described, place

@@ -241,27 +241,27 @@ def test_rows_hold_every_fact_the_spec_lists():
     ]
 
 
-def test_as_data_gives_values_and_best_per_row():
+def test_each_column_and_cell_names_its_model():
     result = table(
         model("b", offering("p", "0.40", "1.60"), scores=(score("mmlu", "80.5"),)),
         model("a", offering("p", "1.25", "5"), scores=(score("mmlu", "70"),)),
         model("c", scores=(score("mmlu", "80.5"),)),
     )
-    data = result.as_dict()
-    assert data["slug"] == "a-vs-b-vs-c"
-    assert [m["slug"] for m in data["models"]] == ["a", "b", "c"]
-    assert data["models"][2]["reference_offering"] is None
-    rows = {r["key"]: r for r in data["rows"]}
-    assert rows["input_price"] == {
-        "key": "input_price",
-        "label": "Input price",
-        "better": "lower",
-        "values": {"a": "1.25", "b": "0.40", "c": None},
-        "best": ["b"],
+    assert result.slug == "a-vs-b-vs-c"
+    assert [column.slug for column in result.columns] == ["a", "b", "c"]
+    assert result.columns[0].reference.input_price == Decimal("1.25")
+    assert result.columns[2].reference is None
+    prices = row(result, "input_price")
+    assert {cell.slug: cell.value for cell in prices.cells} == {
+        "a": Decimal("1.25"),
+        "b": Decimal("0.40"),
+        "c": None,
     }
-    assert rows["benchmark:mmlu"]["values"] == {"a": 70.0, "b": 80.5, "c": 80.5}
-    assert rows["benchmark:mmlu"]["best"] == ["b", "c"]
-    assert rows["lifecycle"]["better"] is None
+    assert prices.best == ("b",)
+    mmlu = row(result, "benchmark:mmlu")
+    assert [cell.value for cell in mmlu.cells] == [70, Decimal("80.5"), Decimal("80.5")]
+    assert mmlu.best == ("b", "c")
+    assert not row(result, "lifecycle").is_ranked
 
 
 # --- The frontier ----------------------------------------------------------------------------
