@@ -233,11 +233,13 @@ class UpstreamChangeAdmin(admin.ModelAdmin):
     def what(self, obj: UpstreamChange) -> str:
         if obj.kind == UpstreamChange.Kind.FIELD:
             return obj.field
+        if obj.field:  # a price tier no longer listed
+            return f"{obj.field}: {obj.get_kind_display().lower()}"
         return obj.get_kind_display()
 
     @admin.display(description="now")
     def old(self, obj: UpstreamChange) -> str:
-        if obj.kind != UpstreamChange.Kind.FIELD:
+        if obj.kind != UpstreamChange.Kind.FIELD and not obj.field:
             return "—"
         return _value(obj.old_value)
 

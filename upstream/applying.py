@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from catalog.exporting import models_export
 from catalog.importing import CatalogError, catalog_import
-from catalog.models import LLMModel, PriceTier, Provider, Vendor
+from catalog.models import LLMModel, Provider, Vendor
 from catalog.validators import SLUG_MAX_LENGTH
 from upstream.models import UpstreamChange, UpstreamLink, UpstreamValue
 from upstream.values import MODEL_SPECS, OFFERING_SPECS, entry_get, entry_set
@@ -62,7 +62,6 @@ class _Document:
         self.providers: dict[str, dict] = {}
         self.taken = set(LLMModel.objects.values_list("slug", flat=True))
         self.new_models: dict[int, str] = {}  # change id -> slug given
-        self.retier: set[tuple[str, str]] = set()
         self.errors: list[str] = []
         self.today = timezone.localdate()
 
@@ -104,6 +103,8 @@ class _Document:
             if offering["provider"] not in offerings:
                 entry["offerings"].append(offering)
         elif change.kind == Kind.GONE:
+            if change.field:
+                return  # a price tier: it stays; removing one is an editor's edit
             if not change.provider_slug:
                 entry["lifecycle"] = LLMModel.Lifecycle.RETIRED
             elif change.provider_slug in offerings:
@@ -118,8 +119,6 @@ class _Document:
                 offering["checked_on"] = self.today.isoformat()
                 if change.payload.get("source_url"):
                     offering["source_url"] = change.payload["source_url"]
-            if change.field == "tiers":
-                self.retier.add((slug, change.provider_slug))
         else:
             entry_set(entry, change.field, copy.deepcopy(change.new_value))
 
@@ -130,17 +129,6 @@ class _Document:
             "providers": list(self.providers.values()),
             "models": list(self.entries.values()),
         }
-
-    def drop_stale_tiers(self) -> None:
-        """The writer adds and updates tiers; the ones upstream dropped go here."""
-        for slug, provider in self.retier:
-            offering = next(
-                o for o in self.entries[slug]["offerings"] if o["provider"] == provider
-            )
-            wanted = {t["above_tokens"] for t in offering.get("tiers") or []}
-            PriceTier.objects.filter(
-                offering__model__slug=slug, offering__provider__slug=provider
-            ).exclude(above_tokens__in=wanted).delete()
 
 
 @transaction.atomic
@@ -166,7 +154,6 @@ def changes_apply(
     if document.errors:
         raise CatalogError(document.errors)
     catalog_import(document=document.as_catalog(), reason=reason, user=user)
-    document.drop_stale_tiers()
     _record(
         changes,
         new_models=document.new_models,

@@ -29,6 +29,11 @@ Kind = UpstreamChange.Kind
 Status = UpstreamChange.Status
 Topic = UpstreamChange.Topic
 
+TIER_KEPT = (
+    "upstream no longer lists this price tier; a sync never removes one, so it "
+    "stays until an editor does"
+)
+
 
 @dataclass
 class Proposal:
@@ -131,6 +136,8 @@ class Planner:
         }
         self.plan.baselines = self.baselines
         self.pending: dict[tuple, dict] = {}
+        # A price tier's pending "no longer listed" rows, by (model id, provider).
+        self.pending_tiers: dict[tuple, list] = defaultdict(list)
         self.rejected: dict[tuple, set[str]] = defaultdict(set)
         for row in UpstreamChange.objects.filter(
             source=self.source, status__in=(Status.PENDING, Status.REJECTED)
@@ -143,11 +150,15 @@ class Planner:
             "provider_slug",
             "upstream_key",
             "field",
+            "old_value",
             "new_value",
         ):
             target = self.target_of(row)
             if row["status"] == Status.PENDING:
                 self.pending[target] = row
+                if row["kind"] == Kind.GONE and row["field"]:
+                    where = (row["model_id"], row["provider_slug"])
+                    self.pending_tiers[where].append(row)
             else:
                 self.rejected[target].add(_fingerprint(row["new_value"]))
 
@@ -156,6 +167,9 @@ class Planner:
         kind = row["kind"]
         if kind == Kind.NEW_MODEL:
             return (kind, row["upstream_key"])
+        if kind == Kind.GONE and row["field"]:  # a price tier
+            above = row["old_value"][0]["above_tokens"]
+            return (kind, row["model_id"], row["provider_slug"], row["field"], above)
         if kind in (Kind.NEW_OFFERING, Kind.GONE):
             return (kind, row["model_id"], row["provider_slug"])
         return (kind, row["model_id"], row["offering_id"], row["field"])
@@ -252,7 +266,8 @@ class Planner:
         baseline: dict,
         agreed: dict,
         **about,
-    ) -> None:
+    ) -> bool:
+        """Propose the upstream value when the rules say so; True when proposed."""
         decided = self.decide(
             target=target,
             current=current,
@@ -262,7 +277,7 @@ class Planner:
             agreed=agreed,
         )
         if decided is None:
-            return
+            return False
         _, owned = decided
         topic = topic_of(spec, proposed)
         at_once = topic in self.policy and not owned
@@ -279,6 +294,7 @@ class Planner:
                 **about,
             )
         )
+        return True
 
     def compare_model(self, um: UpstreamModel, row: dict) -> None:
         model_id = row["id"]
@@ -337,7 +353,7 @@ class Planner:
             payload = {}
             if spec.topic == "price":
                 payload = {"source_url": entry.get("source_url") or ""}
-            self.field_proposal(
+            proposed_now = self.field_proposal(
                 spec,
                 target=(Kind.FIELD, model["id"], offering_id, spec.key),
                 current=current,
@@ -347,6 +363,50 @@ class Planner:
                 offering_id=offering_id,
                 payload=payload,
                 **about,
+            )
+            if spec.key == "tiers" and proposed is not None:
+                self.tiers_dropped(
+                    current or [],
+                    proposed,
+                    is_new_value=proposed_now,
+                    offering_id=offering_id,
+                    about=about,
+                )
+
+    def tiers_dropped(
+        self,
+        current: list,
+        proposed: list,
+        *,
+        is_new_value: bool,
+        offering_id: int,
+        about: dict,
+    ) -> None:
+        """Catalog tiers a new upstream list leaves out: kept, and reported once."""
+        listed = {tier["above_tokens"] for tier in proposed}
+        where = (about["model_id"], about["provider_slug"])
+        for row in self.pending_tiers.get(where, []):
+            if row["old_value"][0]["above_tokens"] in listed:
+                self.plan.superseded.add(row["id"])  # listed again
+        if not is_new_value:
+            return  # reported when upstream first left it out
+        for tier in current:
+            above = tier["above_tokens"]
+            target = (Kind.GONE, *where, "tiers", above)
+            if above in listed or target in self.pending:
+                continue
+            self.plan.proposals.append(
+                Proposal(
+                    kind=Kind.GONE,
+                    topic=Topic.GONE,
+                    offering_id=offering_id,
+                    field="tiers",
+                    old_value=[tier],
+                    # Never by policy: only an editor removes a price tier.
+                    applies_at_once=False,
+                    note=TIER_KEPT,
+                    **about,
+                )
             )
 
     def new_offering(self, model: dict, entry: dict, about: dict) -> None:

@@ -132,6 +132,28 @@ def test_accept_all_price_changes_of_one_provider(synced_catalog, client, editor
     assert UpstreamChange.objects.pending().exists()
 
 
+def test_a_dropped_tier_is_listed_for_review_with_its_prices(
+    synced_catalog, client, editor
+):
+    sync_from_file(client, sample())
+    work()
+    document = sample()
+    document["openai"]["models"]["gpt-5.5"]["cost"]["tiers"] = [
+        {"input": 8, "output": 40, "tier": {"size": 128000, "type": "context"}}
+    ]
+    sync_from_file(client, document)
+    work()
+
+    url = reverse("admin:upstream_upstreamchange_changelist")
+    listed = client.get(f"{url}?kind__exact=no-longer-listed")
+
+    assert listed.status_code == HTTPStatus.OK
+    text = listed.content.decode()
+    assert "tiers: no longer listed upstream" in text
+    assert "above 272,000: 10.00 / 45.00" in text
+    assert "a sync never removes one" in text
+
+
 def test_review_queue_counts_pending_changes(synced_catalog, client, editor):
     sync_from_file(client, sample())
     work()

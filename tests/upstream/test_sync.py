@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from catalog.importing import count_rows
+from catalog.importing.writing import KIND_OF_MODEL
 from catalog.models import LLMModel, Offering, PricePoint
 from tests.upstream.conftest import Answer, changed, sample
 from upstream.models import ChangeSet, SyncRun, UpstreamChange
@@ -228,6 +229,101 @@ def test_policy_setting_decides_what_applies_at_once(at_sample, settings):
 
     assert not run.change_set.changes.filter(status=Status.APPLIED).exists()
     assert offering("gpt-4-1", "openai").input_price == Decimal("2")
+
+
+def tiers_of(model: str, provider: str) -> list[tuple[int, Decimal, Decimal]]:
+    return list(
+        offering(model, provider)
+        .tiers.order_by("above_tokens")
+        .values_list("above_tokens", "input_price", "output_price")
+    )
+
+
+def with_new_tier(document: dict) -> dict:
+    """GPT-5.5 at OpenAI priced above 128K tokens instead of above 272K."""
+    gpt55 = document["openai"]["models"]["gpt-5.5"]
+    gpt55["cost"]["tiers"] = [
+        {"input": 8, "output": 40, "tier": {"size": 128000, "type": "context"}}
+    ]
+    return document
+
+
+def test_a_tier_upstream_dropped_is_kept_and_reported_as_no_longer_listed(
+    at_sample, settings
+):
+    settings.VERSUS_UPSTREAM_APPLY_AT_ONCE = ["price", "no-longer-listed"]
+    editor = User.objects.create_user("editor")
+    assert tiers_of("gpt-5-5", "openai") == [(272000, Decimal(10), Decimal(45))]
+    at_sample.serve(with_new_tier(sample()))
+
+    run = sync(at_sample.url)
+
+    # The new tier applies by policy; the one upstream left out stays.
+    assert tiers_of("gpt-5-5", "openai") == [
+        (128000, Decimal(8), Decimal(40)),
+        (272000, Decimal(10), Decimal(45)),
+    ]
+    assert rows(run.change_set) == {
+        ("field", "price", "gpt-5-5", "openai", "tiers", Status.APPLIED),
+        (
+            "no-longer-listed",
+            "no-longer-listed",
+            "gpt-5-5",
+            "openai",
+            "tiers",
+            Status.PENDING,  # an editor's call, whatever the policy
+        ),
+    }
+    gone = run.change_set.changes.get(kind="no-longer-listed")
+    assert gone.old_value == [
+        {"above_tokens": 272000, "input_price": "10.00", "output_price": "45.00"}
+    ]
+    assert sync(at_sample.url).change_set is None  # reported once
+
+    changes_accept(changes=UpstreamChange.objects.filter(pk=gone.pk), user=editor)
+
+    assert len(tiers_of("gpt-5-5", "openai")) == 2
+    assert offering("gpt-5-5", "openai").is_available
+
+
+def test_a_tier_listed_again_supersedes_its_no_longer_listed_row(at_sample):
+    at_sample.serve(with_new_tier(sample()))
+    sync(at_sample.url)
+    document = with_new_tier(sample())
+    document["openai"]["models"]["gpt-5.5"]["cost"]["tiers"].append(
+        {"input": 10, "output": 45, "tier": {"size": 272000, "type": "context"}}
+    )
+    at_sample.serve(document)
+
+    sync(at_sample.url)
+
+    gone = UpstreamChange.objects.get(kind="no-longer-listed")
+    assert gone.status == Status.SUPERSEDED
+    assert len(tiers_of("gpt-5-5", "openai")) == 2
+
+
+def catalog_rows() -> dict[str, set[int]]:
+    return {
+        kind: set(model_cls.objects.values_list("pk", flat=True))
+        for model_cls, kind in KIND_OF_MODEL.items()
+    }
+
+
+def test_applying_every_change_deletes_no_row_of_any_kind(at_sample):
+    """Policy, then an editor accepting every row left: nothing is ever deleted."""
+    editor = User.objects.create_user("editor")
+    before = catalog_rows()
+    at_sample.serve(with_new_tier(changed(sample())))
+
+    sync(at_sample.url)
+    changes_accept(changes=UpstreamChange.objects.all(), user=editor)
+
+    after = catalog_rows()
+    assert not UpstreamChange.objects.filter(status=Status.PENDING).exists()
+    assert {
+        kind: rows - after[kind] for kind, rows in before.items() if rows - after[kind]
+    } == {}
+    assert len(after["models"]) == len(before["models"]) + 1  # grok-5, as a draft
 
 
 def test_linked_model_is_never_duplicated_after_an_upstream_rename(at_sample):
