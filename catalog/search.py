@@ -12,29 +12,33 @@ SQLite put the same result first:
    ("gtp 4.1 mini" finds GPT-4.1 Mini).
 
 Text is compared normalised (normalise()): NFKC, case folded, punctuation as
-spaces. On PostgreSQL the candidates come from full-text search (prefix
-tsquery, a GIN index, migration 0008) and from pg_trgm's nearest names (GiST
-indexes, migration 0010); elsewhere
-every published row is read and ranked here, which is fine for a local
-catalog. Either way a search costs the same four queries, one per kind.
+spaces. Vendors, providers and benchmarks (hundreds of rows at most) are read
+once per catalog version into this process (Directory) and matched here. Models
+come from the database: on PostgreSQL from one query over the indexes, full-text
+search (prefix tsquery, GIN indexes, migrations 0008 and 0014) and pg_trgm's
+nearest names (a GiST index, migration 0010); elsewhere every published model
+is read and ranked here, which is fine for a local catalog. Either way a search
+costs one query, and one more for the first search after a catalog edit.
 """
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from threading import Lock
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Case, OuterRef, Q, Value, When
+from django.db.models import CharField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
 from django.urls import reverse
 
-from catalog.models import Benchmark, LLMModel, Offering, Provider, Vendor
+from catalog.cache import catalog_version
+from catalog.models import Benchmark, LLMModel, Provider, Vendor
+from vocabulary.process_memos import process_memo
 
 KINDS = ("model", "vendor", "provider", "benchmark")
 KIND_LABELS = {
@@ -48,13 +52,16 @@ MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 # Close spellings below this similarity are noise (pg_trgm's default threshold).
 MIN_SIMILARITY = 0.3
-# Rows PostgreSQL hands over per kind for ranking, most promising first.
+# Models PostgreSQL hands over for ranking, most promising first.
 CANDIDATES = 200
-# Close spellings: the names (and providers' model ids) nearest to the query.
+# Close spellings: the models whose names are nearest to the query.
 NEAREST_NAMES = 30
 MODELS = '"catalog_llmmodel"'
 
 EXACT, PREFIX, WORDS, CLOSE = 4, 3, 2, 1
+SMALL_TABLES = (("vendor", Vendor), ("provider", Provider), ("benchmark", Benchmark))
+# Vendors' ids by the query words their names cover (Directory.vendor_cover).
+VendorCover = Iterable[tuple[frozenset[str], list[int]]]
 # Letters and digits of any script; everything else separates words.
 WORD = re.compile(r"[^\W_]+")
 
@@ -70,10 +77,6 @@ NORMALISED_NAME_SQL = (
 )
 MODEL_ID_DOCUMENT_SQL = (
     "to_tsvector('simple'::regconfig, regexp_replace(lower(\"provider_model_id\"), "
-    "'[^[:alnum:]]+', ' ', 'g'))"
-)
-NAME_DOCUMENT_SQL = (
-    "to_tsvector('simple'::regconfig, regexp_replace(lower({table}.\"name\"), "
     "'[^[:alnum:]]+', ' ', 'g'))"
 )
 
@@ -111,13 +114,48 @@ def similarity(a: str, b: str) -> float:
 def best_similarity(query: str, text: str) -> float:
     """The query's similarity to the text or to its closest run of words."""
     grams = trigrams(query)
-    words = [_word_trigrams(word) for word in text.split()]
-    best = _overlap(grams, frozenset().union(*words))
-    size = len(query.split())
+    if not grams:
+        return 0.0
+    return _best_run(grams, len(query.split()), text)
+
+
+@lru_cache(maxsize=65_536)
+def _layout(text: str) -> tuple[dict[str, int], tuple[int, ...], int]:
+    """The text's trigrams as bits: each trigram's bit, each word's trigrams as a
+    mask, and the whole text's mask, so runs of words are measured by counting
+    bits rather than by building sets."""
+    bits: dict[str, int] = {}
+    masks = []
+    for word in text.split():
+        mask = 0
+        for gram in _word_trigrams(word):
+            mask |= bits.setdefault(gram, 1 << len(bits))
+        masks.append(mask)
+    return bits, tuple(masks), (1 << len(bits)) - 1
+
+
+def _best_run(grams: frozenset[str], size: int, text: str) -> float:
+    """The similarity of the query's trigrams (of `size` words) to the text or to
+    its closest run of words."""
+    bits, masks, whole = _layout(text)
+    shared = 0
+    for gram in grams:
+        shared |= bits.get(gram, 0)
+    total = len(grams)
+
+    def overlap(mask: int) -> float:
+        common = (mask & shared).bit_count()
+        return common / (total + mask.bit_count() - common) if mask else 0.0
+
+    best = overlap(whole)
     for width in {max(1, size - 1), size, size + 1}:
-        for start in range(max(1, len(words) - width + 1)):
-            window = frozenset().union(*words[start : start + width])
-            best = max(best, _overlap(grams, window))
+        if width >= len(masks):
+            continue  # the whole text, measured above
+        for start in range(len(masks) - width + 1):
+            mask = 0
+            for word in masks[start : start + width]:
+                mask |= word
+            best = max(best, overlap(mask))
     return best
 
 
@@ -138,7 +176,7 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A row as ranking reads it: names and words it may be found by."""
+    """A row as ranking reads it: names and words it may be found by, normalised."""
 
     kind: str
     pk: int
@@ -151,31 +189,49 @@ class Candidate:
     words: frozenset[str]
 
 
-def rank(query: str, candidate: Candidate) -> tuple[int, float]:
-    """(tier, similarity) of a candidate for a normalised query; tier 0 is no match."""
-    handles = [normalise(handle) for handle in candidate.handles]
-    score = best_similarity(query, handles[0])
+def tier_of(query: str, candidate: Candidate) -> int:
+    """EXACT, PREFIX or WORDS for a normalised query; CLOSE if none, which only a
+    similarity of MIN_SIMILARITY or more confirms (score_of)."""
+    handles = candidate.handles
     if query in handles:
-        return EXACT, 1.0
+        return EXACT
     if any(handle.startswith(query) for handle in handles):
-        return PREFIX, score
-    if all(
-        any(word.startswith(part) for word in candidate.words) for part in query.split()
-    ):
-        return WORDS, score
-    score = max(best_similarity(query, handle) for handle in handles)
-    return (CLOSE, score) if score >= MIN_SIMILARITY else (0, score)
+        return PREFIX
+    words = candidate.words
+    if all(any(word.startswith(part) for word in words) for part in query.split()):
+        return WORDS
+    return CLOSE
 
 
-def _words_of(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(word for text in texts for word in normalise(text).split())
+def score_of(query: str, candidate: Candidate, tier: int) -> float:
+    """The similarity a candidate of this tier is ordered by within its tier; for
+    CLOSE, any value below MIN_SIMILARITY means the candidate is no match."""
+    if tier == EXACT:
+        return 1.0
+    if tier != CLOSE:
+        return best_similarity(query, candidate.handles[0])
+    grams = trigrams(query)
+    size = len(query.split())
+    best = 0.0
+    for handle in candidate.handles:
+        bits, _, _ = _layout(handle)
+        # No run of words shares more of the query's trigrams than the whole
+        # handle, so a handle sharing too few cannot reach the best so far.
+        bound = sum(1 for gram in grams if gram in bits) / len(grams)
+        if bound >= MIN_SIMILARITY and bound > best:
+            best = max(best, _best_run(grams, size, handle))
+    return best
 
 
 def _candidate(
     kind: str, pk: int, slug: str, name: str, detail: str, extra: Iterable[str] = ()
 ) -> Candidate:
-    extra = tuple(text for text in extra if text)
-    handles = (name, slug, *extra)
+    handles = tuple(normalise(text) for text in (name, slug, *extra) if text)
+    words = frozenset(
+        word
+        for text in (*handles, normalise(detail) if kind == "model" else "")
+        for word in text.split()
+    )
     return Candidate(
         kind=kind,
         pk=pk,
@@ -183,99 +239,166 @@ def _candidate(
         name=name,
         detail=detail,
         handles=handles,
-        words=_words_of((*handles, detail if kind == "model" else "")),
+        words=words,
     )
 
 
+class Directory:
+    """Vendors, providers and benchmarks, read once per catalog version: hundreds
+    of rows at most, which this process matches faster than a query could.
+
+    A lookup finds every row the ranking can place, as if it ranked them all:
+    rows where each word of the query starts a word (exact and prefix matches
+    are such rows too), and rows sharing at least MIN_SIMILARITY of the query's
+    trigrams, as no close spelling's similarity exceeds that share.
+    """
+
+    def __init__(self, rows: Iterable[Candidate]) -> None:
+        self.rows = tuple(rows)
+        owners: dict[str, set[int]] = defaultdict(set)
+        grams: dict[str, list[int]] = defaultdict(list)
+        for index, row in enumerate(self.rows):
+            for word in row.words:
+                owners[word].add(index)
+            for gram in frozenset().union(*map(trigrams, row.handles)):
+                grams[gram].append(index)
+        self._words = sorted(owners)
+        self._owners = [frozenset(owners[word]) for word in self._words]
+        self._trigrams = dict(grams)
+
+    @classmethod
+    def read(cls) -> "Directory":
+        """Every vendor, provider and benchmark, in one query."""
+        tables = [
+            model.objects.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list("kind", "pk", "slug", "name")
+            for kind, model in SMALL_TABLES
+        ]
+        rows = tables[0].union(*tables[1:], all=True)
+        return cls(
+            _candidate(kind, pk, slug, name, "") for kind, pk, slug, name in rows
+        )
+
+    def starting(self, part: str) -> set[int]:
+        """Rows with a word that starts with `part`."""
+        found: set[int] = set()
+        for index in range(bisect_left(self._words, part), len(self._words)):
+            if not self._words[index].startswith(part):
+                break
+            found |= self._owners[index]
+        return found
+
+    def matches(self, query: str, kinds: set[str]) -> list[Candidate]:
+        """The rows of these kinds the ranking can place for a normalised query."""
+        found = set.intersection(*(self.starting(part) for part in query.split()))
+        grams = trigrams(query)
+        shared: dict[int, int] = defaultdict(int)
+        for gram in grams:
+            for index in self._trigrams.get(gram, ()):
+                shared[index] += 1
+        # Similarity is at most shared / len(grams); a hair of slack for floats.
+        needed = MIN_SIMILARITY * len(grams) - 1e-9
+        found.update(index for index, count in shared.items() if count >= needed)
+        return [self.rows[i] for i in sorted(found) if self.rows[i].kind in kinds]
+
+    def vendor_cover(self, words: list[str]) -> dict[frozenset[str], list[int]]:
+        """Vendors' ids by the query words their name covers (whole, or 3+ letter
+        starts): "anthropic sonnet" finds Anthropic's models."""
+        covered: dict[int, set[str]] = defaultdict(set)
+        for word in words:
+            if len(word) >= 3:
+                found = self.starting(word)
+            else:
+                at = bisect_left(self._words, word)
+                whole = at < len(self._words) and self._words[at] == word
+                found = self._owners[at] if whole else frozenset()
+            for index in found:
+                if self.rows[index].kind == "vendor":
+                    covered[index].add(word)
+        cover: dict[frozenset[str], list[int]] = defaultdict(list)
+        for index in sorted(covered):
+            cover[frozenset(covered[index])].append(self.rows[index].pk)
+        return cover
+
+
+_directories: dict[str, Directory] = {}
+_directories_lock = Lock()
+process_memo(_directories.clear)
+
+
+def directory() -> Directory:
+    """The vendors, providers and benchmarks of the current catalog version."""
+    version = catalog_version()
+    found = _directories.get(version)
+    if found is None:
+        found = Directory.read()
+        with _directories_lock:
+            if len(_directories) >= 4:  # older versions are seldom asked for again
+                _directories.clear()
+            _directories[version] = found
+    return found
+
+
 class _PostgreSQL:
-    """Candidates from the indexes: full-text prefix matches and the nearest names."""
+    """Candidates from the indexes: full-text prefix matches and the nearest names.
 
-    def small_table(self, model, kind: str, query: str, words: list[str]):
-        table = connection.ops.quote_name(model._meta.db_table)
-        rows = (
-            model.objects.alias(
-                document=_document(NAME_DOCUMENT_SQL.format(table=table))
-            )
-            .filter(
-                Q(document=_tsquery(words, " | "))
-                | Q(slug=query.replace(" ", "-"))
-                | _nearest(table, table, "id", "name", query, NEAREST_NAMES)
-            )
-            .values_list("pk", "slug", "name")[:CANDIDATES]
-        )
-        return [_candidate(kind, pk, slug, name, "") for pk, slug, name in rows]
+    The query is written out here rather than built with the ORM: building it
+    took longer than PostgreSQL takes to answer it.
+    """
 
-    def models(self, query: str, words: list[str], vendors: list[Candidate]):
+    def models(self, query: str, words: list[str], cover: VendorCover):
         slug = query.replace(" ", "-")
-        found = (
-            Q(document=_tsquery(words, " & "))
-            | Q(slug=slug)
-            | _nearest(MODELS, MODELS, "id", "name", query, NEAREST_NAMES)
-            | Q(
-                RawSQL(
-                    f'{MODELS}."id" = ANY(ARRAY(SELECT "model_id" '
-                    f'FROM "catalog_offering" WHERE {MODEL_ID_DOCUMENT_SQL} '
-                    "@@ to_tsquery('simple'::regconfig, %s)))",
-                    (_tsquery_text(words, " & "),),
-                    output_field=BooleanField(),
-                )
-            )
-        )
+        match_words = f"{MODEL_DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)"
+        found = [
+            match_words,
+            f'{MODELS}."slug" = %s',
+            # The nearest names, from a walk of the GiST index (migration 0010);
+            # = ANY(ARRAY(…)) runs it once, so the planner can OR it with the
+            # other index scans, where IN (SELECT …) would read every row.
+            f'{MODELS}."id" = ANY(ARRAY(SELECT "id" FROM {MODELS} '
+            f'ORDER BY "name" <-> %s LIMIT {NEAREST_NAMES}))',
+            f'{MODELS}."id" = ANY(ARRAY(SELECT "model_id" FROM "catalog_offering" '
+            f"WHERE {MODEL_ID_DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)))",
+        ]
+        every_word = _tsquery_text(words, " & ")
+        params: list = [every_word, slug, query, every_word]
         # "anthropic sonnet": the vendor's name stands for its models' words.
-        for covered, ids in _vendor_cover(words, vendors).items():
+        for covered, ids in cover:
             rest = [word for word in words if word not in covered]
-            by_vendor = Q(vendor_id__in=ids)
-            if rest:
-                by_vendor &= Q(document=_tsquery(rest, " & "))
-            found |= by_vendor
-        rows = (
-            LLMModel.objects.published()
-            .alias(document=_document(MODEL_DOCUMENT_SQL))
-            .filter(found)
-            .annotate(
-                provider_ids=ArraySubquery(
-                    Offering.objects.filter(model=OuterRef("pk"))
-                    .exclude(provider_model_id="")
-                    .order_by()
-                    .values("provider_model_id")
-                )
+            found.append(
+                f'({MODELS}."vendor_id" = ANY(%s) AND {match_words})'
+                if rest
+                else f'{MODELS}."vendor_id" = ANY(%s)'
             )
-            # Most promising first, so the cut at CANDIDATES keeps the best.
-            .order_by(
-                Case(When(slug=slug, then=Value(0)), default=Value(1)),
-                RawSQL(f"{NORMALISED_NAME_SQL} = %s", (query,)).desc(),
-                RawSQL(f"{NORMALISED_NAME_SQL} LIKE %s", (f"{query}%",)).desc(),
-                RawSQL('similarity("catalog_llmmodel"."name", %s)', (query,)).desc(),
-                Length("name"),
-                "pk",
-            )
-            .values_list("pk", "slug", "name", "vendor__name", "provider_ids")[
-                :CANDIDATES
-            ]
+            params += [list(ids), _tsquery_text(rest, " & ")] if rest else [list(ids)]
+        published = LLMModel.objects.published().query
+        shown, shown_params = published.get_compiler(connection=connection).compile(
+            published.where
         )
+        sql = (
+            f'SELECT {MODELS}."id", {MODELS}."slug", {MODELS}."name", '
+            '"catalog_vendor"."name", ARRAY(SELECT "provider_model_id" '
+            f'FROM "catalog_offering" WHERE "model_id" = {MODELS}."id" '
+            "AND \"provider_model_id\" <> '') "
+            f'FROM {MODELS} INNER JOIN "catalog_vendor" '
+            f'ON {MODELS}."vendor_id" = "catalog_vendor"."id" '
+            f"WHERE ({shown}) AND ({' OR '.join(found)}) "
+            # Most promising first, so the cut at CANDIDATES keeps the best.
+            f'ORDER BY {MODELS}."slug" = %s DESC, {NORMALISED_NAME_SQL} = %s DESC, '
+            f"{NORMALISED_NAME_SQL} LIKE %s DESC, "
+            f'similarity({MODELS}."name", %s) DESC, '
+            f'LENGTH({MODELS}."name"), {MODELS}."id" '
+            f"LIMIT {CANDIDATES}"
+        )
+        params = [*shown_params, *params, slug, query, f"{query}%", query]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         return [
             _candidate("model", pk, slug, name, vendor, ids)
             for pk, slug, name, vendor, ids in rows
         ]
-
-
-def _nearest(
-    outer: str, table: str, key: str, column: str, query: str, limit: int
-) -> Q:
-    """Rows whose `column` is among the `limit` nearest to the query by trigrams.
-
-    The nearest come from a walk of the column's GiST index (migration 0010);
-    = ANY(ARRAY(…)) runs that once, so the planner can OR it with the other
-    index scans, where IN (SELECT …) would make it read every row.
-    """
-    return Q(
-        RawSQL(
-            f'{outer}."id" = ANY(ARRAY(SELECT "{key}" FROM {table} '
-            f'ORDER BY "{column}" <-> %s LIMIT {int(limit)}))',
-            (query,),
-            output_field=BooleanField(),
-        )
-    )
 
 
 def _tsquery_text(words: list[str], operator: str) -> str:
@@ -292,44 +415,21 @@ def _tsquery_text(words: list[str], operator: str) -> str:
 
 
 def _tsquery(words: list[str], operator: str) -> SearchQuery:
+    """The words as a full-text query for the ORM (see _tsquery_text)."""
     return SearchQuery(
         _tsquery_text(words, operator), search_type="raw", config="simple"
     )
 
 
 def _document(sql: str) -> RawSQL:
+    """An indexed document expression for the ORM, e.g. MODEL_DOCUMENT_SQL."""
     return RawSQL(sql, [], output_field=SearchVectorField())
-
-
-def _vendor_cover(
-    words: list[str], vendors: list[Candidate]
-) -> dict[frozenset[str], list[int]]:
-    """Vendors' ids by the query words their name covers (whole, or 3+ letter starts)."""
-    cover: dict[frozenset[str], list[int]] = defaultdict(list)
-    for vendor in vendors:
-        covered = frozenset(
-            word
-            for word in words
-            if any(
-                part == word or (len(word) >= 3 and part.startswith(word))
-                for part in vendor.words
-            )
-        )
-        if covered:
-            cover[covered].append(vendor.pk)
-    return cover
 
 
 class _Fallback:
     """Every published row, ranked in Python: for SQLite and local catalogs."""
 
-    def small_table(self, model, kind: str, query: str, words: list[str]):
-        return [
-            _candidate(kind, pk, slug, name, "")
-            for pk, slug, name in model.objects.values_list("pk", "slug", "name")
-        ]
-
-    def models(self, query: str, words: list[str], vendors: list[Candidate]):
+    def models(self, query: str, words: list[str], cover: VendorCover):
         found: dict[int, tuple[str, str, str, list[str]]] = {}
         rows = (
             LLMModel.objects.published()
@@ -352,7 +452,6 @@ def _backend():
     return _PostgreSQL() if connection.vendor == "postgresql" else _Fallback()
 
 
-SMALL_TABLES = (("vendor", Vendor), ("provider", Provider), ("benchmark", Benchmark))
 URL_NAMES = {
     "model": "catalog:model-detail",
     "vendor": "catalog:vendor-detail",
@@ -371,23 +470,44 @@ def search(
     if not text:
         return []
     kinds = set(kinds)
-    backend = _backend()
-    candidates: list[Candidate] = []
-    vendors: list[Candidate] = []
-    for kind, model in SMALL_TABLES:
-        if kind in kinds or (kind == "vendor" and "model" in kinds):
-            found = backend.small_table(model, kind, text, words)
-            if kind == "vendor":
-                vendors = found
-            if kind in kinds:
-                candidates += found
+    rows = directory()
+    candidates = rows.matches(text, kinds)
     if "model" in kinds:
-        candidates += backend.models(text, words, vendors)
+        cover = rows.vendor_cover(words).items()
+        candidates += _backend().models(text, words, cover)
+    addresses = _Addresses()
+    return [
+        SearchResult(
+            kind=candidate.kind,
+            slug=candidate.slug,
+            name=candidate.name,
+            url=addresses.of(candidate),
+            detail=candidate.detail,
+            tier=tier,
+            score=round(score, 3),
+        )
+        for tier, score, candidate in best_first(text, candidates, limit)
+    ]
+
+
+def best_first(
+    query: str, candidates: list[Candidate], limit: int
+) -> list[tuple[int, float, Candidate]]:
+    """The first `limit` candidates that match a normalised query, with their
+    tier and similarity, in the order search() gives them."""
+    # Tiers first: a tier below the first `limit` candidates needs no similarity.
+    tiers = [(tier_of(query, candidate), candidate) for candidate in candidates]
+    lowest = CLOSE
+    for tier in (EXACT, PREFIX, WORDS):
+        if sum(1 for found, _ in tiers if found >= tier) >= limit:
+            lowest = tier
+            break
     ranked = []
-    for candidate in candidates:
-        tier, score = rank(text, candidate)
-        if tier:
-            ranked.append((tier, score, candidate))
+    for tier, candidate in tiers:
+        if tier >= lowest:
+            score = score_of(query, candidate, tier)
+            if tier != CLOSE or score >= MIN_SIMILARITY:
+                ranked.append((tier, score, candidate))
     ranked.sort(
         key=lambda item: (
             -item[0],
@@ -398,15 +518,22 @@ def search(
             item[2].slug,
         )
     )
-    return [
-        SearchResult(
-            kind=candidate.kind,
-            slug=candidate.slug,
-            name=candidate.name,
-            url=reverse(URL_NAMES[candidate.kind], args=[candidate.slug]),
-            detail=candidate.detail,
-            tier=tier,
-            score=round(score, 3),
-        )
-        for tier, score, candidate in ranked[:limit]
-    ]
+    return ranked[:limit]
+
+
+class _Addresses:
+    """Results' page addresses, one reverse() per kind rather than per result."""
+
+    PLACEHOLDER = "slug-placeholder"
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def of(self, candidate: Candidate) -> str:
+        pattern = self._patterns.get(candidate.kind)
+        if pattern is None:
+            address = reverse(URL_NAMES[candidate.kind], args=[self.PLACEHOLDER])
+            head, _, tail = address.rpartition(self.PLACEHOLDER)
+            pattern = self._patterns[candidate.kind] = (head, tail)
+        # Slugs are letters, digits and hyphens, which reverse() leaves as they are.
+        return f"{pattern[0]}{candidate.slug}{pattern[1]}"

@@ -17,9 +17,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Searching: one query per kind (catalog/search.py); the page adds the catalog
-# version's read from the cache only, which is no SQL.
-SEARCH_PAGE_QUERIES = 4
+# Searching (catalog/search.py) after an edit: the vendors, providers and
+# benchmarks (read once per catalog version), then the models; the page adds the
+# catalog version's read from the cache only, which is no SQL.
+SEARCH_PAGE_QUERIES = 2
 # ?kind=model: the vendors (whose names stand for their models' words), then models.
 MODEL_SUGGEST_QUERIES = 2
 INDEX_PAGE_QUERIES = 1
