@@ -210,3 +210,22 @@ def focused_label(page) -> str:
             return ((label ? label.textContent : el && el.textContent) || '').trim();
         }"""
     )
+
+
+def choose_with_arrow_keys(page, option: str, limit: int = 10) -> None:
+    """In the focused picker combobox, type the name and arrow down to ``option``."""
+    page.keyboard.type(option)
+    page.locator("[role='combobox']:focus[aria-expanded='true']").wait_for()
+    for _ in range(limit):
+        page.keyboard.press("ArrowDown")
+        active = page.evaluate(
+            """() => {
+                const id = document.activeElement.getAttribute('aria-activedescendant');
+                const option = id && document.getElementById(id);
+                return option ? option.firstChild.textContent : null;
+            }"""
+        )
+        if active == option:
+            page.keyboard.press("Enter")
+            return
+    pytest.fail(f"no option {option!r} in the focused list", pytrace=False)

@@ -7,7 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.support import REFERENCE_PAIR, tab_to, table_cell
+from tests.browser.support import (
+    REFERENCE_PAIR,
+    choose_with_arrow_keys,
+    tab_to,
+    table_cell,
+)
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -27,25 +32,6 @@ API_ENDPOINTS = (
     "/api/v1/comparisons/{}/",
     "/api/v1/export/",
 )
-
-
-def choose_with_arrow_keys(page, option: str, limit: int = 10) -> None:
-    """In the focused picker combobox, type the name and arrow down to ``option``."""
-    page.keyboard.type(option)
-    page.locator("[role='combobox']:focus[aria-expanded='true']").wait_for()
-    for _ in range(limit):
-        page.keyboard.press("ArrowDown")
-        active = page.evaluate(
-            """() => {
-                const id = document.activeElement.getAttribute('aria-activedescendant');
-                const option = id && document.getElementById(id);
-                return option ? option.firstChild.textContent : null;
-            }"""
-        )
-        if active == option:
-            page.keyboard.press("Enter")
-            return
-    pytest.fail(f"no option {option!r} in the focused list", pytrace=False)
 
 
 def money(text: str) -> Decimal:
