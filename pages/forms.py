@@ -1,24 +1,43 @@
-"""Reader forms: the compare picker, the cost calculator and the models filter.
+"""Reader forms: the compare picker, adding a model, the cost calculator and the
+models filter.
 
 All are GET forms (no state changes, so no CSRF token) whose bad input turns
 into a message next to the field, never an error page.
 """
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
 
 from catalog.models import CAPABILITY_LABELS, MAX_TOKENS
+from pages.picking import MAX_TEXT_LENGTH, PickedModel, model_resolve
 
 # A month of tokens above ten trillion is a typo, not a workload.
 MAX_MONTHLY_TOKENS = 10**13
 DEFAULT_INPUT_TOKENS = 10_000_000
 DEFAULT_OUTPUT_TOKENS = 2_000_000
 
-PICK_MODEL_MESSAGE = "Choose a model from the list."
+PICK_MODEL_MESSAGE = "Choose a model from the list or type its name."
 PICK_TWO_MESSAGE = "Choose two different models to compare."
 UNKNOWN_MODEL_MESSAGE = (
-    "We have no published model “%(value)s”. Choose one from the list."
+    "We have no published model matching “%(value)s”. Check the spelling, or "
+    "type part of the name."
+)
+AMBIGUOUS_MODEL_MESSAGE = (
+    "More than one model matches “%(value)s”. Did you mean one of these?"
+)
+ALREADY_ADDED_MESSAGE = "%(name)s is already in this comparison. Choose another model."
+ALL_ALREADY_ADDED_MESSAGE = (
+    "Every model matching “%(value)s” is already in this comparison. "
+    "Choose another model."
+)
+MODEL_TEXT_TOO_LONG_MESSAGE = (
+    "Type at most %(limit_value)d characters: a model's name, or part of it."
 )
 TOKENS_NOT_NUMBER_MESSAGE = (
     "Enter a whole number of tokens, such as 5000000 (no letters)."
@@ -55,51 +74,151 @@ SORT_CHOICES = (
 OPEN_WEIGHTS_CHOICES = (("", "Any"), ("yes", "Open weights"), ("no", "Closed weights"))
 
 
-class ComparePickerForm(forms.Form):
-    """Two models by slug; the view redirects to their canonical pair page."""
+class ModelField(forms.CharField):
+    """Text naming one published model: its slug (from the combobox) or its name."""
 
-    a = forms.ChoiceField(
-        label="First model",
-        error_messages={
-            "required": PICK_MODEL_MESSAGE,
-            "invalid_choice": UNKNOWN_MODEL_MESSAGE,
-        },
-    )
-    b = forms.ChoiceField(
-        label="Second model",
-        error_messages={
-            "required": PICK_MODEL_MESSAGE,
-            "invalid_choice": UNKNOWN_MODEL_MESSAGE,
-        },
-    )
+    def __init__(self, *, label: str) -> None:
+        super().__init__(
+            label=label,
+            max_length=MAX_TEXT_LENGTH,
+            error_messages={
+                "required": PICK_MODEL_MESSAGE,
+                "max_length": MODEL_TEXT_TOO_LONG_MESSAGE,
+            },
+        )
 
-    def __init__(self, *args, model_choices: list[tuple[str, str]], **kwargs) -> None:
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A model offered for a field that named none: following the link picks it."""
+
+    name: str
+    detail: str
+    url: str
+
+
+class ModelPickForm(forms.Form):
+    """A form of ModelFields, each cleaned to one PickedModel (pages/picking.py).
+
+    A field that names no single model gets a message and, when some models come
+    close, links that send the form again with that model picked instead.
+    """
+
+    url_name = ""
+
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Choose a model…"), *model_choices]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
+        self.picked: dict[str, PickedModel] = {}
+        self.candidates: dict[str, tuple[PickedModel, ...]] = {}
+
+    def excluded(self) -> Collection[str]:
+        """Slugs already chosen elsewhere, never offered as candidates."""
+        return ()
+
+    def fixed_query(self) -> list[tuple[str, str]]:
+        """Parameters the form sends besides its fields."""
+        return []
+
+    def resolve(self, name: str) -> PickedModel:
+        text = self.cleaned_data[name]
+        found = model_resolve(text, exclude=self.excluded())
+        if found.model is not None:
+            self.picked[name] = found.model
+            return found.model
+        self.candidates[name] = found.candidates
+        if found.candidates:
+            message, code = AMBIGUOUS_MODEL_MESSAGE, "ambiguous"
+        elif found.all_excluded:
+            message, code = ALL_ALREADY_ADDED_MESSAGE, "chosen"
+        else:
+            message, code = UNKNOWN_MODEL_MESSAGE, "unknown"
+        raise forms.ValidationError(message, code=code, params={"value": text})
+
+    def shown_value(self, name: str) -> str:
+        """What the field shows: the picked model's name, else the text as sent."""
+        picked = self.picked.get(name)
+        return picked.name if picked else (self[name].value() or "")
+
+    def sent_value(self, name: str) -> str:
+        """What the field sends again: the picked model's slug, else its text."""
+        picked = self.picked.get(name)
+        return picked.slug if picked else (self[name].value() or "")
+
+    @cached_property
+    def suggestions(self) -> dict[str, list[Suggestion]]:
+        """Per field that named no single model, a link for each close match."""
+        action = reverse(self.url_name)
+        suggestions = {}
+        for name, candidates in self.candidates.items():
+            links = []
+            for candidate in candidates:
+                query = [
+                    *self.fixed_query(),
+                    *(
+                        (
+                            field,
+                            candidate.slug if field == name else self.sent_value(field),
+                        )
+                        for field in self.fields
+                    ),
+                ]
+                links.append(
+                    Suggestion(
+                        name=candidate.name,
+                        detail=candidate.detail,
+                        url=f"{action}?{urlencode(query)}",
+                    )
+                )
+            suggestions[name] = links
+        return suggestions
+
+
+class ComparePickerForm(ModelPickForm):
+    """Two models, typed or chosen; the view redirects to their canonical pair page."""
+
+    url_name = "comparisons:go"
+
+    a = ModelField(label="First model")
+    b = ModelField(label="Second model")
+
+    def clean_a(self) -> PickedModel:
+        return self.resolve("a")
+
+    def clean_b(self) -> PickedModel:
+        return self.resolve("b")
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("a") and cleaned.get("a") == cleaned.get("b"):
+        a, b = cleaned.get("a"), cleaned.get("b")
+        if a is not None and b is not None and a.slug == b.slug:
             self.add_error("b", PICK_TWO_MESSAGE)
         return cleaned
 
 
-class AddModelForm(forms.Form):
+class AddModelForm(ModelPickForm):
     """One more model for a comparison; the view redirects to the canonical page."""
 
-    add = forms.ChoiceField(
-        label="Model to add",
-        error_messages={
-            "required": PICK_MODEL_MESSAGE,
-            "invalid_choice": UNKNOWN_MODEL_MESSAGE,
-        },
-    )
+    url_name = "comparisons:add"
 
-    def __init__(self, *args, model_choices: list[tuple[str, str]], **kwargs) -> None:
+    add = ModelField(label="Model to add")
+
+    def __init__(self, *args, current: Iterable[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["add"].choices = [("", "Choose a model…"), *model_choices]
+        self.current = sorted(current)
+
+    def excluded(self) -> Collection[str]:
+        return self.current
+
+    def fixed_query(self) -> list[tuple[str, str]]:
+        return [("m", slug) for slug in self.current]
+
+    def clean_add(self) -> PickedModel:
+        picked = self.resolve("add")
+        if picked.slug in self.current:
+            raise forms.ValidationError(
+                ALREADY_ADDED_MESSAGE, code="chosen", params={"name": picked.name}
+            )
+        return picked
 
 
 class TokenField(forms.CharField):

@@ -70,15 +70,6 @@ def never_cache_preview(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _picker_choices() -> list[tuple[str, str]]:
-    return [
-        (slug, f"{name} ({vendor})")
-        for slug, name, vendor in LLMModel.objects.published()
-        .order_by("name", "slug")
-        .values_list("slug", "name", "vendor__name")
-    ]
-
-
 def _curated_pairs(*, featured_only: bool) -> list[CuratedComparison]:
     published = LLMModel.objects.published()
     comparisons = CuratedComparison.objects.filter(
@@ -98,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "nav": "home",
-        "picker": ComparePickerForm(model_choices=_picker_choices()),
+        "picker": ComparePickerForm(),
         "featured": _curated_pairs(featured_only=True),
         "recent_models": recent,
         "meta": page_meta(
@@ -118,7 +109,7 @@ def compare_index(request: HttpRequest) -> HttpResponse:
     title = "Compare language models"
     context = {
         "nav": "compare",
-        "picker": ComparePickerForm(model_choices=_picker_choices()),
+        "picker": ComparePickerForm(),
         "curated": _curated_pairs(featured_only=False),
         "meta": page_meta(
             request,
@@ -139,10 +130,13 @@ def compare_index(request: HttpRequest) -> HttpResponse:
 
 
 def compare_go(request: HttpRequest) -> HttpResponse:
-    """The picker's target: the canonical pair page, or the picker with its errors."""
-    form = ComparePickerForm(request.GET, model_choices=_picker_choices())
+    """The picker's target: the canonical pair page, or the picker with its errors
+    and, for a field that named no single model, the closest matches."""
+    form = ComparePickerForm(request.GET)
     if form.is_valid():
-        pair = services.pair_slug(form.cleaned_data["a"], form.cleaned_data["b"])
+        pair = services.pair_slug(
+            form.cleaned_data["a"].slug, form.cleaned_data["b"].slug
+        )
         return HttpResponseRedirect(reverse("comparisons:pair", args=[pair]))
     context = {
         "nav": "compare",
@@ -278,18 +272,19 @@ def compare_models(request: HttpRequest, models: str) -> HttpResponse:
 
 @cached_page(query=("add",), multi_valued=("m",))
 def compare_add(request: HttpRequest) -> HttpResponse:
-    """Add a model to a comparison of two or three: a form that works without script."""
+    """Add a model to a comparison of two or three: a form that works without script.
+
+    The model is typed or chosen as in the picker; a comparison of four has no
+    room for a fifth, so its form does not exist (404).
+    """
     current = request.GET.getlist("m")
     refs = [services.published_model(slug) for slug in current]
     if not 2 <= len(refs) < derivation.MAX_MODELS or None in refs:
         raise Http404(MODELS_NOT_FOUND_MESSAGE)
     chosen = {ref.slug for ref in refs}
-    form = AddModelForm(
-        request.GET if "add" in request.GET else None,
-        model_choices=[c for c in _picker_choices() if c[0] not in chosen],
-    )
+    form = AddModelForm(request.GET if "add" in request.GET else None, current=chosen)
     if form.is_valid():
-        slugs = [*chosen, form.cleaned_data["add"]]
+        slugs = [*chosen, form.cleaned_data["add"].slug]
         return HttpResponseRedirect(
             reverse("comparisons:models", args=[derivation.models_slug(slugs)])
         )

@@ -1,50 +1,38 @@
-/* Versus model picker: turns each <select data-combobox> into a type-ahead
-   combobox (WAI-ARIA Authoring Practices, "editable combobox with list
-   autocomplete"): a text box with role=combobox, a listbox popup of the best
-   matches from /search/suggest.json, aria-activedescendant for the highlighted
-   option, Down/Up to move, Enter to choose, Escape to close (or clear).
-   Without this script the <select> works as it is; with it, the chosen slug
-   travels in a hidden input under the select's name, so the server sees the
-   same form either way. */
+/* Versus model picker: turns each text box marked data-combobox into a
+   type-ahead combobox (WAI-ARIA Authoring Practices, "editable combobox with
+   list autocomplete"): role=combobox on the box itself, a listbox popup of the
+   best matches from /search/suggest.json, aria-activedescendant for the
+   highlighted option, Down/Up to move, Enter to choose, Escape to close (or
+   clear).
+   Without this script the box sends what the reader typed and the server finds
+   the model. With it, the box's name moves to a hidden input that carries the
+   chosen model's slug, or, when nothing was chosen, the text as typed, so the
+   server reads one form either way. */
 (function () {
     "use strict";
     var DELAY = 120;
-    var counter = 0;
 
-    function enhance(select) {
-        var endpoint = select.dataset.combobox;
-        var id = select.id;
+    function enhance(input) {
+        var endpoint = input.dataset.combobox;
+        var id = input.id;
         var listId = id + "-listbox";
         var statusId = id + "-status";
-        counter += 1;
 
         var wrapper = document.createElement("div");
         wrapper.className = "combobox";
 
-        var input = document.createElement("input");
-        input.type = "text";
-        input.id = id;
-        input.className = "combobox-input";
+        input.classList.add("combobox-input");
         input.setAttribute("role", "combobox");
         input.setAttribute("aria-autocomplete", "list");
         input.setAttribute("aria-expanded", "false");
         input.setAttribute("aria-controls", listId);
-        input.setAttribute("autocomplete", "off");
-        input.setAttribute("autocapitalize", "off");
-        input.setAttribute("spellcheck", "false");
-        input.placeholder = select.dataset.placeholder || "Type a model's name";
-        ["aria-invalid", "aria-describedby"].forEach(function (name) {
-            if (select.hasAttribute(name)) {
-                input.setAttribute(name, select.getAttribute(name));
-            }
-        });
-        if (select.required) {
-            input.required = true;
-        }
 
         var hidden = document.createElement("input");
         hidden.type = "hidden";
-        hidden.name = select.name;
+        hidden.name = input.name;
+        // The server named the model this box shows: keep sending its slug.
+        hidden.value = input.dataset.slug || "";
+        input.removeAttribute("name");
 
         var list = document.createElement("ul");
         list.id = listId;
@@ -64,17 +52,11 @@
         status.className = "visually-hidden";
         status.setAttribute("role", "status");
 
-        var chosen = select.options[select.selectedIndex];
-        if (chosen && chosen.value) {
-            hidden.value = chosen.value;
-            input.value = chosen.dataset.name || chosen.textContent;
-        }
-
+        input.parentNode.insertBefore(wrapper, input);
         wrapper.appendChild(input);
         wrapper.appendChild(list);
         wrapper.appendChild(hidden);
         wrapper.appendChild(status);
-        select.parentNode.replaceChild(wrapper, select);
 
         var results = [];
         var active = -1;
@@ -243,21 +225,15 @@
             close();
         });
 
-        input.form.addEventListener("submit", function (event) {
-            if (hidden.value || !input.value.trim()) {
-                return;
+        input.form.addEventListener("submit", function () {
+            // Typed but not chosen: the server finds the model, or offers the
+            // closest ones when the text names none.
+            if (!hidden.value) {
+                hidden.value = input.value.trim();
             }
-            // Typed but not chosen: take the best match if there is one.
-            if (results.length) {
-                choose(0);
-                return;
-            }
-            event.preventDefault();
-            input.setAttribute("aria-invalid", "true");
-            status.textContent = "Choose a model from the list.";
-            input.focus();
         });
     }
 
-    document.querySelectorAll("select[data-combobox]").forEach(enhance);
+    // Boxes already enhanced have role=combobox; the script may be on a page twice.
+    document.querySelectorAll("input[data-combobox]:not([role])").forEach(enhance);
 }());

@@ -113,15 +113,6 @@ def test_combobox_on_a_375px_phone(new_page, site):
     page.wait_for_url(f"{site.url}{REFERENCE_PAIR}")
 
 
-def test_picker_works_without_javascript(new_page, site):
-    page = new_page(java_script_enabled=False)
-    page.goto("/")
-    page.select_option("#id_a", label="GPT-4.1 Mini (OpenAI)")
-    page.select_option("#id_b", label="Grok 4.20 (xAI)")
-    page.get_by_role("button", name="Compare").click()
-    page.wait_for_url(f"{site.url}{REFERENCE_PAIR}")
-
-
 def test_search_box_works_without_javascript(new_page, site):
     page = new_page(java_script_enabled=False)
     page.goto("/models/")
