@@ -6,7 +6,7 @@ without script sends whatever they typed. Both go through model_resolve():
 1. a published model's slug is that model (read from the catalog version's
    index: no query once the index is built);
 2. anything else goes to the site's search (catalog/search.py, models only,
-   best match first, two queries whatever the catalog's size). The best match
+   best match first, one query whatever the catalog's size). The best match
    is the answer when no other match is as good: the only exact match (name,
    slug or a provider's model id, compared normalised, so case and punctuation
    do not matter), else the only prefix match, else the only match of every

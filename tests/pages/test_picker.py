@@ -318,11 +318,12 @@ def test_picking_costs_the_same_queries_at_any_catalog_size(
     # ...then read from memory.
     with django_assert_num_queries(0):
         assert go(client, "grok-4-20", "gpt-4-1-mini")["Location"] == MINI_VS_GROK
-    # A typed name is a search for models: vendors, then models (2 each).
-    with django_assert_num_queries(4):
+    # A typed name is a search: the vendors, providers and benchmarks once per
+    # catalog version (1), then one query for models per name.
+    with django_assert_num_queries(3):
         assert go(client, "GPT-4.1 Mini", "Grok 4.20")["Location"] == MINI_VS_GROK
     # The picker again, with its suggestions, and the curated comparisons (1).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert go(client, "gpt", "grok").status_code == HTTPStatus.OK
 
 
@@ -335,10 +336,11 @@ def test_adding_costs_the_same_queries_at_any_catalog_size(
     # The index (4), which also finds the current models and a slug.
     with django_assert_num_queries(4):
         assert add(client, current, "o3").status_code == HTTPStatus.FOUND
-    # A typed name: the search for models (2).
+    # A typed name: the search's vendors, providers and benchmarks once per
+    # catalog version (1), then one query for models.
     with django_assert_num_queries(2):
         assert add(client, current, "Claude Opus 4.1").status_code == HTTPStatus.FOUND
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert add(client, current, "claude").status_code == HTTPStatus.OK
     with django_assert_num_queries(0):
         assert client.get(ADD, MINI_AND_GROK).status_code == HTTPStatus.OK
