@@ -68,6 +68,8 @@ class _Entry(NamedTuple):
     publish_at: datetime | None  # None: published; else a draft published from then
     price: Decimal | None  # its cheapest blended price at an available offering
     retired_from: date | None  # the day it counts as retired from (date.min: already)
+    # Only to tell, after an edit, whether its place in its vendor's list may move.
+    release_date: str = ""
 
     def is_published(self, now: datetime) -> bool:
         return self.publish_at is None or self.publish_at <= now
@@ -97,6 +99,8 @@ class RelatedIndex:
     curated_pairs: frozenset[frozenset[int]]
     # (-updated_at, pk) of each entry: the order of `recent`.
     recent_keys: dict[int, tuple] = dataclasses.field(default_factory=dict)
+    # The entries that are scheduled drafts (publish_at set), read again after each edit.
+    scheduled: frozenset[int] = frozenset()
     # The last change-log entry the index has taken in (catalog/changes.py).
     log_position: int = 0
     # The last unlogged write it has seen (catalog/cache.py); None: unknown.
@@ -164,10 +168,14 @@ def _index_rows(weight: Decimal, models: Q):
             "updated_at",
             "lifecycle",
             "deprecation_date",
+            "release_date",
         )
     )
     cheapest = dict(
+        # No ordering: Offering's default one joins the models and providers
+        # (a scan of every model, even for the few an edit names).
         Offering.objects.available()
+        .order_by()
         .filter(input_price__isnull=False, output_price__isnull=False)
         .filter(**({} if models == Q() else {"model_id__in": [r[0] for r in rows]}))
         .values("model_id")
@@ -187,6 +195,7 @@ def _index_rows(weight: Decimal, models: Q):
         updated_at,
         lifecycle,
         ends,
+        released,
     ) in rows:
         lowest = cheapest.get(pk)
         if lowest is not None and not isinstance(lowest, Decimal):
@@ -199,6 +208,7 @@ def _index_rows(weight: Decimal, models: Q):
             None if status == published else publish_at,
             lowest,
             date.min if lifecycle == retired else ends,
+            released or "",
         )
         found.append((entry, (-_microseconds(updated_at), pk)))
     return found
@@ -248,6 +258,7 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
         featured=featured,
         curated_pairs=curated_pairs,
         recent_keys=recent_keys,
+        scheduled=frozenset(e.pk for e in entries if e.publish_at is not None),
         log_position=position,
         unlogged_mark=mark,
     )
@@ -258,7 +269,10 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
 
     The change log names what partners can see that changed. Scheduled drafts
     are not in it (nobody sees them yet), so they are all read again each time:
-    they are few, and the index holds them to publish them on time.
+    they are few, and the index holds them to publish them on time. Only entries
+    that differ from what the index holds are moved: the work after an edit
+    follows the edit, not the catalog (the containers are copied, not rebuilt,
+    so that a request still reading the old index sees it whole).
     """
     mark = unlogged_write_mark()
     if mark is None or mark != index.unlogged_mark:
@@ -276,75 +290,146 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
     slugs = {slug for _, kind, slug in changes if kind in MODEL_KINDS}
     providers = {slug for _, kind, slug in changes if kind == ChangeKind.PROVIDER}
     curated_changed = any(kind == ChangeKind.COMPARISON for _, kind, _ in changes)
-    scheduled = {pk for pk, e in index.by_pk.items() if e.publish_at is not None}
     wanted = (
         Q(slug__in=slugs)
-        | Q(pk__in=scheduled)
+        | Q(pk__in=index.scheduled)
         | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
     )
     if providers:
         wanted |= Q(offerings__provider__slug__in=providers)
     found = {entry.pk: (entry, key) for entry, key in _index_rows(weight, wanted)}
-    # Gone or changed: every model the changes name, as the index knew it.
-    stale = {e.pk for slug in slugs if (e := index.by_slug.get(slug)) is not None}
-    stale |= scheduled | found.keys()
+    # Every model that may have changed, as the index knew it.
+    named = {e.pk for slug in slugs if (e := index.by_slug.get(slug)) is not None}
+    named |= index.scheduled | found.keys()
     if providers:
-        stale |= set(
-            Offering.objects.filter(
-                provider__slug__in=providers, model_id__in=index.by_pk
-            ).values_list("model_id", flat=True)
-        )
-    stale &= index.by_pk.keys()
-    if not stale and not found and not curated_changed:
-        return dataclasses.replace(index, log_position=position)
-
-    by_pk = {pk: e for pk, e in index.by_pk.items() if pk not in stale}
-    recent_keys = {pk: k for pk, k in index.recent_keys.items() if pk not in stale}
-    for pk, (entry, key) in found.items():
-        by_pk[pk] = entry
-        recent_keys[pk] = key
-    recent = [e for e in index.recent if e.pk not in stale]
-    ladder = [e for e in index.ladder if e.pk not in stale]
-    for entry, _ in found.values():
-        bisect.insort(recent, entry, key=lambda e: recent_keys[e.pk])
-        if entry.price is not None:
-            bisect.insort(ladder, entry, key=_ladder_key)
-    by_vendor = dict(index.by_vendor)
-    vendors = {index.by_pk[pk].vendor_id for pk in stale} | {
-        entry.vendor_id for entry, _ in found.values()
-    }
-    if vendors:
-        # Each changed vendor's list in the database's order, as the build has it.
-        order = (
-            LLMModel.objects.filter(vendor_id__in=vendors)
-            .order_by("-release_date", "slug")
-            .values_list("vendor_id", "pk")
-        )
-        lists: dict[int, list[_Entry]] = {vendor: [] for vendor in vendors}
-        for vendor_id, pk in order:
-            if pk in by_pk:
-                lists[vendor_id].append(by_pk[pk])
-        for vendor_id, models in lists.items():
-            if models:
-                by_vendor[vendor_id] = models
-            else:
-                by_vendor.pop(vendor_id, None)
+        named |= {
+            pk
+            for pk in Offering.objects.filter(provider__slug__in=providers)
+            .order_by()
+            .values_list("model_id", flat=True)
+            if pk in index.by_pk
+        }
+    removed, added = _differences(index, found, named)
+    if not removed and not added and not curated_changed:
+        return dataclasses.replace(index, log_position=position, unlogged_mark=mark)
+    changed = _entries_moved(index, removed, added)
+    if changed is None:
+        return None
+    by_pk, by_slug, recent, recent_keys, ladder, ladder_prices = changed
+    vendors = {e.vendor_id for e in removed} | {e.vendor_id for e, _ in added}
+    by_vendor = _vendor_lists(index.by_vendor, vendors, by_pk)
     featured, curated_pairs = (
         _curated() if curated_changed else (index.featured, index.curated_pairs)
     )
+    scheduled = set(index.scheduled)
+    scheduled.difference_update(e.pk for e in removed)
+    scheduled.update(e.pk for e, _ in added if e.publish_at is not None)
     return RelatedIndex(
         by_pk=by_pk,
-        by_slug={e.slug: e for e in by_pk.values()},
+        by_slug=by_slug,
         by_vendor=by_vendor,
         recent=recent,
         ladder=ladder,
-        ladder_prices=[e.price for e in ladder],
+        ladder_prices=ladder_prices,
         featured=featured,
         curated_pairs=curated_pairs,
         recent_keys=recent_keys,
+        scheduled=frozenset(scheduled),
         log_position=position,
         unlogged_mark=mark,
     )
+
+
+def _differences(
+    index: RelatedIndex, found: dict[int, tuple[_Entry, tuple]], named: set[int]
+) -> tuple[list[_Entry], list[tuple[_Entry, tuple]]]:
+    """The entries to take out of the index and to put in, of the models named."""
+    removed, added = [], []
+    for pk in named:
+        old, new = index.by_pk.get(pk), found.get(pk)
+        if (
+            old is not None
+            and new is not None
+            and old == new[0]
+            and index.recent_keys[pk] == new[1]
+        ):
+            continue  # read again (a scheduled draft, say) and just the same
+        if old is not None:
+            removed.append(old)
+        if new is not None:
+            added.append(new)
+    return removed, added
+
+
+def _vendor_lists(
+    by_vendor: dict[int, list[_Entry]], vendors: set[int], by_pk: dict[int, _Entry]
+) -> dict[int, list[_Entry]]:
+    """by_vendor with the lists of these vendors read again (one query, if any)."""
+    if not vendors:
+        return by_vendor
+    by_vendor = dict(by_vendor)
+    # Each changed vendor's list in the database's order, as the build has it.
+    order = (
+        LLMModel.objects.filter(vendor_id__in=vendors)
+        .order_by("-release_date", "slug")
+        .values_list("vendor_id", "pk")
+    )
+    lists: dict[int, list[_Entry]] = {vendor: [] for vendor in vendors}
+    for vendor_id, pk in order:
+        if pk in by_pk:
+            lists[vendor_id].append(by_pk[pk])
+    for vendor_id, models in lists.items():
+        if models:
+            by_vendor[vendor_id] = models
+        else:
+            by_vendor.pop(vendor_id, None)
+    return by_vendor
+
+
+def _entries_moved(
+    index: RelatedIndex, removed: list[_Entry], added: list[tuple[_Entry, tuple]]
+) -> tuple | None:
+    """Copies of the index's containers with `removed` taken out and `added` put in.
+
+    Each entry is found by bisection in the sorted lists, so an edit costs a
+    copy of each container (done in C) and a few searches, whatever the size.
+    None if an entry is not where its key says (never expected: build anew).
+    """
+    by_pk = index.by_pk.copy()
+    by_slug = index.by_slug.copy()
+    recent = index.recent.copy()
+    recent_keys = index.recent_keys.copy()
+    ladder = index.ladder.copy()
+    ladder_prices = index.ladder_prices.copy()
+
+    def recent_key(entry: _Entry) -> tuple:
+        return recent_keys[entry.pk]
+
+    for old in removed:
+        at = bisect.bisect_left(recent, recent_keys[old.pk], key=recent_key)
+        if at == len(recent) or recent[at] is not old:
+            return None
+        del recent[at]
+        del recent_keys[old.pk]
+        del by_pk[old.pk]
+        if by_slug.get(old.slug) is old:
+            del by_slug[old.slug]
+        if old.price is not None:
+            at = bisect.bisect_left(ladder, _ladder_key(old), key=_ladder_key)
+            if at == len(ladder) or ladder[at] is not old:
+                return None
+            del ladder[at]
+            del ladder_prices[at]
+    for new, key in added:
+        recent_keys[new.pk] = key
+        by_pk[new.pk] = new
+        by_slug[new.slug] = new
+        bisect.insort(recent, new, key=recent_key)
+        if new.price is not None:
+            at = bisect.bisect_left(ladder, _ladder_key(new), key=_ladder_key)
+            ladder.insert(at, new)
+            ladder_prices.insert(at, new.price)
+    return by_pk, by_slug, recent, recent_keys, ladder, ladder_prices
 
 
 def blended_expression(weight: Decimal):

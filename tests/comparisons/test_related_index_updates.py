@@ -122,6 +122,17 @@ def _price_a_scheduled_draft(c):
     OfferingFactory(model=c["soon"], provider=c["provider"], input_price=Decimal(9))
 
 
+def _redate_a_scheduled_draft(c):
+    """Unlogged, and it moves the draft in its vendor's list: read again, not skipped."""
+    c["soon"].release_date = "2030-01-01"
+    c["soon"].save()
+
+
+def _rename_a_scheduled_draft(c):
+    c["soon"].name = "Soon Renamed"
+    c["soon"].save()
+
+
 def _unschedule(c):
     c["soon"].publish_at = None
     c["soon"].save()
@@ -155,6 +166,8 @@ EDITS = [
     _publish_a_draft,
     _schedule_a_draft,
     _price_a_scheduled_draft,
+    _redate_a_scheduled_draft,
+    _rename_a_scheduled_draft,
     _unschedule,
     _new_release_date,
     _move_vendor,
