@@ -101,10 +101,31 @@ def unlogged_write_mark() -> str | None:
     return mark
 
 
-def bump_catalog_version(*, logged: bool = False) -> str:
-    """A new catalog version; logged=True only for writes the change log records."""
+# Replaced by every logged write the change log leaves out because nobody sees
+# its object (a draft, its offerings, a comparison with a draft): an index
+# that holds scheduled drafts reads them again only when this mark moves.
+UNSEEN_KEY = "catalog-unseen-write"
+
+
+def unseen_write_mark() -> str | None:
+    """The mark of the last write to something readers do not see; None if unknown."""
+    mark = cache.get(UNSEEN_KEY)
+    if mark is None and cache.add(UNSEEN_KEY, uuid.uuid4().hex, timeout=None):
+        mark = cache.get(UNSEEN_KEY)
+    return mark
+
+
+def bump_catalog_version(*, logged: bool = False, unseen: bool = False) -> str:
+    """A new catalog version; logged=True only for writes the change log records,
+    unseen=True for writes it leaves out because nobody sees what they wrote.
+
+    The marks move before the version does: a process that finds the new
+    version finds the new marks too.
+    """
     if not logged:
         cache.delete(UNLOGGED_KEY)
+    if unseen or not logged:
+        cache.delete(UNSEEN_KEY)
     _pinned.set(None)  # a write in a pinned request reads the new version after it
     version = uuid.uuid4().hex
     # The schedule first: a reader who finds the new token finds its schedule.

@@ -354,14 +354,21 @@ def _object_entries(saved: list[tuple], *, deleting: bool = False) -> list[Entry
 
     for obj, before in parents:
         if isinstance(obj, catalog.LLMModel):
-            entries.extend(_model_entries(obj, before, deleting=deleting, now=now))
+            found = _model_entries(obj, before, deleting=deleting, now=now)
         elif isinstance(obj, catalog.Vendor | catalog.Provider | catalog.Benchmark):
-            entries.extend(_named_entries(obj, before, deleting=deleting))
+            found = _named_entries(obj, before, deleting=deleting)
         elif isinstance(obj, catalog.Comparison):
-            entries.extend(_comparison_entries(obj, before, lookups))
+            found = _comparison_entries(obj, before, lookups)
         else:
-            entries.extend(_child_entries(obj, before, lookups))
+            found = _child_entries(obj, before, lookups)
+        obj._change_log_unseen = not found
+        entries.extend(found)
     return entries
+
+
+def is_unseen_write(instance) -> bool:
+    """True if recording this object's write found nothing readers see (a draft's)."""
+    return getattr(instance, "_change_log_unseen", False)
 
 
 def _parents(saved: list[tuple]) -> list[tuple]:

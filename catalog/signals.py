@@ -35,13 +35,15 @@ LOGGED = (
 )
 
 
-def _bump(sender, raw: bool = False, **kwargs) -> None:
+def _bump(sender, instance, raw: bool = False, **kwargs) -> None:
     # Now, so the editing request itself sees fresh pages, and again after
     # commit, so a page rendered by another process mid-transaction (with the
     # old data) is not kept under the version that follows the edit. loaddata
-    # (raw) writes no change-log entry, so its bump says so.
-    bump_catalog_version(logged=not raw)
-    transaction.on_commit(lambda: bump_catalog_version(logged=not raw))
+    # (raw) writes no change-log entry, so its bump says so; a write the log
+    # left out as unseen (recorded just before this runs) says that.
+    unseen = changes.is_unseen_write(instance)
+    bump_catalog_version(logged=not raw, unseen=unseen)
+    transaction.on_commit(lambda: bump_catalog_version(logged=not raw, unseen=unseen))
 
 
 def _loaded(sender, instance, **kwargs) -> None:
@@ -74,12 +76,18 @@ def connect() -> None:
         name = model.__name__
         if name.startswith("Historical") or name in NOT_CATALOG:
             continue
+        if name in LOGGED:
+            if model in changes.TRACKED_FIELDS:
+                post_init.connect(
+                    _loaded, sender=model, dispatch_uid=f"log-{name}-init"
+                )
+            pre_save.connect(
+                _before_write, sender=model, dispatch_uid=f"log-{name}-pre"
+            )
+            # Before the bump, which needs to know whether the log left it out.
+            post_save.connect(_saved, sender=model, dispatch_uid=f"log-{name}-save")
+            pre_delete.connect(
+                _deleting, sender=model, dispatch_uid=f"log-{name}-delete"
+            )
         post_save.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-save")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-delete")
-        if name not in LOGGED:
-            continue
-        if model in changes.TRACKED_FIELDS:
-            post_init.connect(_loaded, sender=model, dispatch_uid=f"log-{name}-init")
-        pre_save.connect(_before_write, sender=model, dispatch_uid=f"log-{name}-pre")
-        post_save.connect(_saved, sender=model, dispatch_uid=f"log-{name}-save")
-        pre_delete.connect(_deleting, sender=model, dispatch_uid=f"log-{name}-delete")

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from catalog.cache import catalog_version, unlogged_write_mark
+from catalog.cache import catalog_version, unlogged_write_mark, unseen_write_mark
 from catalog.models import (
     ChangeKind,
     ChangeLogEntry,
@@ -105,6 +105,8 @@ class RelatedIndex:
     log_position: int = 0
     # The last unlogged write it has seen (catalog/cache.py); None: unknown.
     unlogged_mark: str | None = None
+    # The last write to a draft (or another unlogged part) it has seen; None: unknown.
+    unseen_mark: str | None = None
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -239,6 +241,7 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
     # The log's position first: a change committed while the rest is read is
     # then taken in again by the next update, never missed.
     mark = unlogged_write_mark()
+    unseen = unseen_write_mark()
     position = _log_position()
     found = _index_rows(weight, Q())
     entries = [entry for entry, _ in found]
@@ -261,22 +264,26 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
         scheduled=frozenset(e.pk for e in entries if e.publish_at is not None),
         log_position=position,
         unlogged_mark=mark,
+        unseen_mark=unseen,
     )
 
 
 def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex | None:
     """The index with what changed since it was made, or None to build it anew.
 
-    The change log names what partners can see that changed. Scheduled drafts
-    are not in it (nobody sees them yet), so they are all read again each time:
-    they are few, and the index holds them to publish them on time. Only entries
-    that differ from what the index holds are moved: the work after an edit
+    The change log names what partners can see that changed. Writes it leaves
+    out because nobody sees them (to a draft, say) move the unseen-write mark
+    instead: then every scheduled draft and the curated pairs are read again
+    (the index holds scheduled drafts to publish them on time). Only entries
+    that differ from what the index holds are moved, so the work after an edit
     follows the edit, not the catalog (the containers are copied, not rebuilt,
     so that a request still reading the old index sees it whole).
     """
     mark = unlogged_write_mark()
     if mark is None or mark != index.unlogged_mark:
         return None  # a write the log does not describe: start again
+    unseen = unseen_write_mark()
+    drafts_changed = unseen is None or unseen != index.unseen_mark
     if ChangeLogPruning.objects.filter(pruned_through__gt=index.log_position).exists():
         return None  # entries the index never saw are gone
     changes = list(
@@ -289,18 +296,22 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
     position = changes[-1][0] if changes else index.log_position
     slugs = {slug for _, kind, slug in changes if kind in MODEL_KINDS}
     providers = {slug for _, kind, slug in changes if kind == ChangeKind.PROVIDER}
-    curated_changed = any(kind == ChangeKind.COMPARISON for _, kind, _ in changes)
-    wanted = (
-        Q(slug__in=slugs)
-        | Q(pk__in=index.scheduled)
-        | Q(status=LLMModel.Status.DRAFT, publish_at__isnull=False)
+    curated_changed = drafts_changed or any(
+        kind == ChangeKind.COMPARISON for _, kind, _ in changes
     )
+    wanted = Q(slug__in=slugs)
+    if drafts_changed:
+        wanted |= Q(pk__in=index.scheduled) | Q(
+            status=LLMModel.Status.DRAFT, publish_at__isnull=False
+        )
     if providers:
         wanted |= Q(offerings__provider__slug__in=providers)
     found = {entry.pk: (entry, key) for entry, key in _index_rows(weight, wanted)}
     # Every model that may have changed, as the index knew it.
     named = {e.pk for slug in slugs if (e := index.by_slug.get(slug)) is not None}
-    named |= index.scheduled | found.keys()
+    named |= found.keys()
+    if drafts_changed:
+        named |= index.scheduled
     if providers:
         named |= {
             pk
@@ -311,7 +322,9 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
         }
     removed, added = _differences(index, found, named)
     if not removed and not added and not curated_changed:
-        return dataclasses.replace(index, log_position=position, unlogged_mark=mark)
+        return dataclasses.replace(
+            index, log_position=position, unlogged_mark=mark, unseen_mark=unseen
+        )
     changed = _entries_moved(index, removed, added)
     if changed is None:
         return None
@@ -337,6 +350,7 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
         scheduled=frozenset(scheduled),
         log_position=position,
         unlogged_mark=mark,
+        unseen_mark=unseen,
     )
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from catalog.cache import bump_catalog_version, catalog_version
@@ -122,6 +123,15 @@ def _price_a_scheduled_draft(c):
     OfferingFactory(model=c["soon"], provider=c["provider"], input_price=Decimal(9))
 
 
+def _reprice_a_scheduled_draft_in_a_transaction(c):
+    offering = Offering.objects.filter(model=c["soon"]).first() or OfferingFactory(
+        model=c["soon"], provider=c["provider"]
+    )
+    with transaction.atomic():
+        offering.output_price = Decimal("0.02")
+        offering.save()
+
+
 def _redate_a_scheduled_draft(c):
     """Unlogged, and it moves the draft in its vendor's list: read again, not skipped."""
     c["soon"].release_date = "2030-01-01"
@@ -166,6 +176,7 @@ EDITS = [
     _publish_a_draft,
     _schedule_a_draft,
     _price_a_scheduled_draft,
+    _reprice_a_scheduled_draft_in_a_transaction,
     _redate_a_scheduled_draft,
     _rename_a_scheduled_draft,
     _unschedule,
