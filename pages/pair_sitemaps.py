@@ -3,10 +3,14 @@
 With n indexable models there are n(n-1)/2 pairs (about 500,000 at 1,000
 models). The models are put in code-point order of their slugs; pair (i, j),
 i < j, then has the index i*n - i*(i+1)/2 + (j - i - 1), so a sitemap page is a
-range of indexes turned back into (i, j) with a square root. A request loads
-one row per model, never one per pair.
+range of indexes turned back into (i, j) with a square root. The table of
+indexable models (one row per model, never one per pair) is read once per
+serving version and kept in the process, so each further section costs what
+its own pairs cost, whatever the catalog's size: a crawler reads thousands of
+sections of a large catalog under one version.
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -16,19 +20,21 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import escape
 
+from catalog.cache import is_shared_version, serving_version
 from catalog.models import Comparison, Offering, Score
 from comparisons.derivation import pair_slug
 from pages.sitemaps import SiteUrlSitemap, models_with_last_change
+from vocabulary.process_memos import process_memo
 
 # Smaller than the protocol's 50,000 so that every page answers quickly.
 PAIRS_PER_PAGE = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexedModel:
     slug: str
     has_price: bool
-    benchmarks: frozenset[int]
+    benchmarks: int  # one bit per benchmark it has a score on
     last_changed: datetime
 
 
@@ -64,6 +70,80 @@ def is_thin(a: IndexedModel, b: IndexedModel) -> bool:
     return (not a.has_price or not b.has_price) and not (a.benchmarks & b.benchmarks)
 
 
+@dataclass(frozen=True)
+class PairTable:
+    """What the pairs are made from: the indexable models in code-point order of
+    their slugs, and the curated comparisons' last changes by pair slug."""
+
+    models: list[IndexedModel]
+    curated: dict[str, datetime]
+    # A pair changes when one of its models does (or its curated text), so the
+    # newest change among indexable models and comparisons bounds them all.
+    latest: datetime | None
+
+
+def _pair_table_read() -> PairTable:
+    priced = Offering.objects.available().filter(
+        model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
+    )
+    indexable = models_with_last_change().in_service()
+    rows = list(
+        indexable.annotate(has_price=Exists(priced)).values_list(
+            "pk", "slug", "has_price", "last_changed"
+        )
+    )
+    bits: dict[int, int] = {}
+    benchmarks: dict[int, int] = {}
+    # The indexable models as a subquery: no list of every id sent back.
+    for model_id, benchmark_id in (
+        Score.objects.filter(model__in=indexable.values("pk"))
+        .order_by()
+        .values_list("model_id", "benchmark_id")
+    ):
+        bit = bits.setdefault(benchmark_id, 1 << len(bits))
+        benchmarks[model_id] = benchmarks.get(model_id, 0) | bit
+    models = [
+        IndexedModel(slug, has_price, benchmarks.get(pk, 0), changed)
+        for pk, slug, has_price, changed in rows
+    ]
+    # Code-point order of slugs, as canonical pair addresses use (never a collation).
+    models.sort(key=lambda model: model.slug)
+    curated = {
+        pair_slug(a, b): updated
+        for a, b, updated in Comparison.objects.values_list(
+            "model_a__slug", "model_b__slug", "updated_at"
+        )
+    }
+    changes = [model.last_changed for model in models] + list(curated.values())
+    return PairTable(models, curated, max(changes, default=None))
+
+
+_table_lock = threading.Lock()
+_table: tuple[str, PairTable] | None = None
+
+
+@process_memo
+def _forget_table() -> None:
+    global _table
+    with _table_lock:
+        _table = None
+
+
+def pair_table() -> PairTable:
+    """This process's table for the serving version (the calendar retires it too:
+    a scheduled model comes in, a retired one goes out)."""
+    global _table
+    version = serving_version()
+    current = _table
+    if current is not None and current[0] == version:
+        return current[1]
+    table = _pair_table_read()
+    if version is not None and is_shared_version(version):
+        with _table_lock:
+            _table = (version, table)
+    return table
+
+
 class IndexablePairs:
     """A sequence of the indexable pairs' entries that computes each page on demand.
 
@@ -72,33 +152,9 @@ class IndexablePairs:
     """
 
     def __init__(self) -> None:
-        priced = Offering.objects.available().filter(
-            model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
-        )
-        rows = (
-            models_with_last_change()
-            .in_service()
-            .annotate(has_price=Exists(priced))
-            .values_list("pk", "slug", "has_price", "last_changed")
-        )
-        benchmarks: dict[int, set[int]] = {}
-        rows = list(rows)
-        for model_id, benchmark_id in Score.objects.filter(
-            model_id__in=[row[0] for row in rows]
-        ).values_list("model_id", "benchmark_id"):
-            benchmarks.setdefault(model_id, set()).add(benchmark_id)
-        models = [
-            IndexedModel(slug, has_price, frozenset(benchmarks.get(pk, ())), changed)
-            for pk, slug, has_price, changed in rows
-        ]
-        # Code-point order of slugs, as canonical pair addresses use (never a collation).
-        self.models = sorted(models, key=lambda model: model.slug)
-        self.curated = {
-            pair_slug(a, b): updated
-            for a, b, updated in Comparison.objects.values_list(
-                "model_a__slug", "model_b__slug", "updated_at"
-            )
-        }
+        self.table = pair_table()
+        self.models = self.table.models
+        self.curated = self.table.curated
 
     def __len__(self) -> int:
         n = len(self.models)
@@ -129,11 +185,7 @@ class IndexablePairs:
         return entries
 
     def latest_lastmod(self) -> datetime | None:
-        # A pair changes when one of its models does (or its curated text), so
-        # the newest change among indexable models and comparisons bounds them all.
-        candidates = [model.last_changed for model in self.models]
-        candidates += self.curated.values()
-        return max(candidates, default=None)
+        return self.table.latest
 
 
 class PairSitemap(SiteUrlSitemap):
