@@ -142,10 +142,14 @@ class ModelListView(ListView):
     paginate_by = MODELS_PER_PAGE
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Vendors with a published model: a semi-join, not every published model
+        # joined and made distinct again.
         vendors = (
-            Vendor.objects.filter(models__in=LLMModel.objects.published())
-            .distinct()
+            Vendor.objects.filter(
+                Exists(LLMModel.objects.published().filter(vendor=OuterRef("pk")))
+            )
             .order_by("name")
+            .values_list("slug", "name")
         )
         # Providers and benchmarks are few: one query each, whatever the catalog.
         benchmarks = list(
@@ -156,7 +160,7 @@ class ModelListView(ListView):
         self.benchmarks = {benchmark.slug: benchmark for benchmark in benchmarks}
         self.form = ModelFilterForm(
             request.GET or None,
-            vendor_choices=[(vendor.slug, vendor.name) for vendor in vendors],
+            vendor_choices=list(vendors),
             provider_choices=list(
                 Provider.objects.order_by("name", "slug").values_list("slug", "name")
             ),
