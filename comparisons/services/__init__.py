@@ -2,7 +2,8 @@
 
 Modules
   facts       a model's facts read from the catalog (and kept per catalog version)
-  related     the related-pairs index and the pairs "continue comparing" links to
+  related_index  the index of the catalog related pairs are chosen from, per version
+  related     the pairs "continue comparing" links to
   lookup      the pair an address names ("<a>-vs-<b>")
   comparison  comparison_build: one pair derived from the catalog
   curated     the facts curated text rests on, and the queue of text out of date
@@ -29,11 +30,8 @@ from comparisons.services.lookup import (
     published_models,
     published_pair,
 )
-from comparisons.services.related import (
-    RelatedIndex,
-    blended_expression,
-    related_pairs,
-)
+from comparisons.services.related import related_pairs
+from comparisons.services.related_index import RelatedIndex, blended_expression
 from comparisons.services.table import (
     facts_of,
     from_blended_prices,

@@ -21,7 +21,8 @@ from comparisons.services.facts import (
     memoised_facts,
     reference_blended,
 )
-from comparisons.services.related import related_index, related_pairs
+from comparisons.services.related import related_pairs
+from comparisons.services.related_index import related_index
 
 
 def comparison_build(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from catalog.cache import catalog_version
 from comparisons import derivation
 from comparisons.services.facts import ModelRef, blend_input_weight
-from comparisons.services.related import related_index
+from comparisons.services.related_index import related_index
 from vocabulary.slugs import SEPARATOR
 
 PAIR_SEPARATOR = SEPARATOR

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.cache import bump_catalog_version, catalog_version
 from catalog.models import LLMModel, Offering
 from comparisons.services import blend_input_weight
-from comparisons.services.related import (
+from comparisons.services.related_index import (
     _related_index_build,
     _related_index_update,
     related_index,
