@@ -303,7 +303,12 @@ def compare_add(request: HttpRequest) -> HttpResponse:
             noindex=True,
         ),
     }
-    return render(request, "comparisons/comparison_add.html", context)
+    response = render(request, "comparisons/comparison_add.html", context)
+    if form.is_bound:
+        # An answer to typed text (errors, "Did you mean"): as many as there are
+        # spellings, so no cache keeps them; the empty form is the page to keep.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def png_response(data: bytes) -> HttpResponse:

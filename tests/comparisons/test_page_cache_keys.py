@@ -132,3 +132,19 @@ def test_sitemap_sections_keep_one_entry_per_page_number(
     # A value that is no number is still refused, and kept nowhere.
     assert client.get("/sitemap-models.xml", {"p": "one"}).status_code == 404
     assert shared_pages() == 1
+
+
+def test_typed_entries_on_the_add_page_are_kept_by_no_cache(
+    client, shared_pages, listed_models
+):
+    current = {"m": ["m-0", "m-1"]}
+    empty = client.get("/compare/add/", current)
+    assert empty.status_code == HTTPStatus.OK
+    assert "public" in empty["Cache-Control"]
+    for n in range(5):
+        answer = client.get("/compare/add/", {**current, "add": f"nothing like {n}"})
+        assert answer.status_code == HTTPStatus.OK
+        assert answer["Cache-Control"] == "no-store"
+
+    # Only the empty form is kept: junk typed by readers adds no entry.
+    assert shared_pages() == 1
