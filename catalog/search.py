@@ -253,14 +253,16 @@ class Directory:
     trigrams, as no close spelling's similarity exceeds that share.
     """
 
-    def __init__(self, rows: Iterable[Candidate]) -> None:
-        self.rows = tuple(rows)
+    def __init__(self, rows: Iterable[tuple[str, int, str, str]]) -> None:
+        """From (kind, pk, slug, name) rows."""
+        read = [_directory_row(*row) for row in rows]
+        self.rows = tuple(row for row, _ in read)
         owners: dict[str, set[int]] = defaultdict(set)
         grams: dict[str, list[int]] = defaultdict(list)
-        for index, row in enumerate(self.rows):
+        for index, (row, row_grams) in enumerate(read):
             for word in row.words:
                 owners[word].add(index)
-            for gram in frozenset().union(*map(trigrams, row.handles)):
+            for gram in row_grams:
                 grams[gram].append(index)
         self._words = sorted(owners)
         self._owners = [frozenset(owners[word]) for word in self._words]
@@ -275,10 +277,7 @@ class Directory:
             .values_list("kind", "pk", "slug", "name")
             for kind, model in SMALL_TABLES
         ]
-        rows = tables[0].union(*tables[1:], all=True)
-        return cls(
-            _candidate(kind, pk, slug, name, "") for kind, pk, slug, name in rows
-        )
+        return cls(tables[0].union(*tables[1:], all=True))
 
     def starting(self, part: str) -> set[int]:
         """Rows with a word that starts with `part`."""
@@ -320,6 +319,15 @@ class Directory:
         for index in sorted(covered):
             cover[frozenset(covered[index])].append(self.rows[index].pk)
         return cover
+
+
+@lru_cache(maxsize=4096)
+def _directory_row(
+    kind: str, pk: int, slug: str, name: str
+) -> tuple[Candidate, frozenset[str]]:
+    """A directory row and its trigrams; most rows are the same after an edit."""
+    row = _candidate(kind, pk, slug, name, "")
+    return row, frozenset().union(*map(trigrams, row.handles))
 
 
 _directories: dict[str, Directory] = {}
