@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from catalog.models import LLMModel, Vendor
-from catalog.search import normalise, search, similarity
+from catalog.search import best_first, directory, normalise, search, similarity
 from tests.factories import (
     BenchmarkFactory,
     LLMModelFactory,
@@ -166,6 +166,41 @@ def test_vendors_are_found_as_edited(catalog):
     vendor.save()
     assert search("open intelligence", limit=1)[0].name == "Open Intelligence"
     assert search("together", limit=1)[0].slug == "together"
+
+
+def test_vendors_providers_and_benchmarks_are_found_as_if_all_were_ranked(catalog):
+    """They are matched in memory through word and trigram lookups; those must
+    find every row the ranking would place, as ranking every row does."""
+    for slug, name in (
+        ("cohere", "Cohere"),
+        ("deepseek", "DeepSeek"),
+        ("x-ai", "xAI"),
+        ("zhipu", "Zhipu AI (智谱)"),
+    ):
+        VendorFactory(slug=slug, name=name)
+    ProviderFactory(slug="aws-bedrock", name="Amazon Bedrock")
+    BenchmarkFactory(slug="mmlu-pro", name="MMLU-Pro")
+    small = ("vendor", "provider", "benchmark")
+    rows = [row for row in directory().rows if row.kind in small]
+    names = [row.name for row in rows]
+    queries = {"ai", "a", "open ai", "bench", "deep sek", "amazon", "智谱", "zz"}
+    for name in names:
+        queries |= {name[:cut] for cut in range(1, len(name) + 1)}
+        queries.add(name[:2] + name[3:4] + name[2:3] + name[4:])
+        queries.add(" ".join(reversed(name.split())))
+    for query in sorted(queries):
+        text = " ".join(normalise(query).split()[:8])
+        if not text:
+            continue
+        everything = [
+            (result.kind, result.slug, result.tier, round(result.score, 3))
+            for result in search(query, limit=1000, kinds=small)
+        ]
+        expected = [
+            (row.kind, row.slug, tier, round(score, 3))
+            for tier, score, row in best_first(text, rows, 1000)
+        ]
+        assert everything == expected, query
 
 
 def test_limit_caps_results(catalog):
