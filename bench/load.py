@@ -1,39 +1,56 @@
 """The production benchmark: `make bench` (bench/run.sh) runs this.
 
-It builds three PostgreSQL databases (20, 1,000 and 10,000 generated models),
-starts gunicorn with production settings and Redis, and nginx of its own on a
-free loopback port with the shipped deploy/nginx/versus-locations.conf in front
-of it; loads each endpoint with wrk from a second process for a fixed time, and
-prints one table: requests per second, p50/p99 latency and the ratio to the
-ceiling, nginx serving a static file of the pair page's size. Then worker
-memory, and per-request render time and queries at each catalog size, steady
-and for the first page after an edit. The table is also written to
-bench/results.md.
+It builds three PostgreSQL databases (20, 1,000 and 10,000 generated models)
+and serves two of them at once, each with gunicorn as `make serve` starts it
+(production settings, Redis as the shared cache): the 1,000-model catalog with
+an nginx of its own in front (on a free loopback port, the shipped
+deploy/nginx/versus-locations.conf included as it is), and the 10,000-model
+catalog beside it. wrk loads each row from a second process for a fixed time.
 
-Rows that rotate over many pages never ask for the same URL twice, so each
-request is a page-cache miss: what a crawler's miss costs once every worker
-holds the catalog version's data (models' facts, related-pairs index). A
-warm-up over other pages loads that data into every worker first.
+One table: requests per second, p50/p99 latency and server CPU per request of
+each row, against the ceiling (nginx serving a static file of the pair page's
+size); the rows that have to hold as the catalog grows (pair, model, sitemap,
+list, search and API answers, each address asked for once) are measured on
+both catalogs one after the other, and the ratio 10,000/1,000 of their server
+CPU per request is judged against LARGE_SCALE_TARGET. Then the workers'
+memory (RSS, and PSS and USS from /proc/<pid>/smaps_rollup): at 10,000 models
+after a crawl over more distinct models than VERSUS_FACTS_CACHE_SIZE per
+worker, read as the crawl goes on. Then bench/render_profile.py's render time
+and queries per catalog size, in one process. Everything printed is also
+written to bench/results.md.
+
+Rows that rotate over many addresses never ask for one twice, so each request
+is a page-cache miss: what a crawler's miss costs once a worker holds the
+catalog version's data (models' facts, related-pairs index). A warm-up over
+other pages loads that data into every worker first.
+
+The processes, the throw-away databases, the Redis keys and the temporary
+directory are cleaned up on exit, on an error and on SIGINT/SIGTERM/SIGHUP.
 
 Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_DURATION (seconds per
-endpoint), BENCH_WARMUP (seconds at most of warm-up over pages not measured),
-BENCH_CONNECTIONS, BENCH_MODELS, BENCH_LARGE_MODELS (0 leaves the largest
-catalog out), WEB_CONCURRENCY.
+row), BENCH_WARMUP (seconds at most of warm-up at 1,000 models), BENCH_LARGE_WARMUP
+(seconds at most of the crawl at 10,000), BENCH_CONNECTIONS, BENCH_MODELS,
+BENCH_LARGE_MODELS (0 leaves the largest catalog out), BENCH_PROFILE (0 leaves
+the in-process render profile out), WEB_CONCURRENCY, VERSUS_FACTS_CACHE_SIZE.
 """
 
+import contextlib
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import psycopg
 import redis
@@ -47,14 +64,19 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/versus_bench"
 )
 SMALL_DATABASE_URL = DATABASE_URL + "_small"
+LARGE_DATABASE_URL = DATABASE_URL + "_large"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "60"))
+LARGE_WARMUP = int(os.environ.get("BENCH_LARGE_WARMUP", "300"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 MODELS = int(os.environ.get("BENCH_MODELS", "1000"))
 SMALL_MODELS = 20
 LARGE_MODELS = int(os.environ.get("BENCH_LARGE_MODELS", "10000"))
-LARGE_DATABASE_URL = DATABASE_URL + "_large"
+PROFILE = os.environ.get("BENCH_PROFILE", "1") != "0"
+# What each worker is configured with (config/settings.py; the workers inherit
+# this environment).
+FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))
 NGINX = "/usr/sbin/nginx"
 SEED = 42
 THREADS = 2
@@ -67,6 +89,16 @@ MODEL_WARMUP_EVERY = 10
 # Seconds of it: model pages use no per-model memory, only the related-pairs
 # index the pair warm-up already built; this compiles their templates.
 MODEL_WARMUP = 3
+# The crawl at the largest size goes on until each worker has, as expected,
+# asked for the facts of this many times VERSUS_FACTS_CACHE_SIZE distinct
+# models (or BENCH_LARGE_WARMUP runs out); memory is read every CRAWL_STEP seconds.
+CRAWL_OVER_CAP = 1.5
+CRAWL_STEP = 15
+# A row of addresses each asked for once is sized from a one-second probe so
+# that it asks for at most this share of its addresses.
+ADDRESSES_USED = 0.8
+# A row with fewer addresses than this (a small catalog's sitemap) is left out.
+MIN_ADDRESSES = 8
 API_RATE = "100000000/hour"
 
 CEILING = "static file of the pair page's size (nginx): the ceiling"
@@ -74,14 +106,37 @@ HOT_THROUGH_NGINX = "hot pair page through the nginx cache"
 # Targets, as requests per second against the ceiling, side by side.
 TARGETS = {HOT_THROUGH_NGINX: 0.8}
 # The first pair page after an edit: at 1,000 models at most this times its
-# cost at 20, and at 10,000 at most LARGE_SCALE_TARGET times its cost at 1,000.
+# cost at 20, and at 10,000 at most LARGE_SCALE_TARGET times its cost at 1,000
+# (also the target of each row measured at both sizes, on server CPU per request).
 SCALE_TARGET = 1.25
 LARGE_SCALE_TARGET = 1.5
 MEMORY_TARGET_MB = 250
 
+WRK_MISSING = (
+    "wrk is not installed: `make bench` installs it (apt-get install wrk), "
+    "or install it yourself and run bench/load.py again."
+)
+NGINX_MISSING = (
+    f"nginx is not installed at {NGINX}: `make bench` installs it "
+    "(apt-get install nginx-light), or install it yourself and run bench/load.py again."
+)
+
 
 def log(message: str) -> None:
     print(f"== {message}", file=sys.stderr, flush=True)
+
+
+def require_tools() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit(WRK_MISSING)
+    if not os.access(NGINX, os.X_OK):
+        sys.exit(NGINX_MISSING)
+
+
+def stop_on_signal(signum: int, frame) -> None:
+    # SystemExit unwinds through every `with` and `finally`: servers stopped,
+    # databases dropped, as on any other exit.
+    raise SystemExit(f"stopped by signal {signal.Signals(signum).name}")
 
 
 def free_port() -> int:
@@ -90,19 +145,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def base_env(database_url: str, var_dir: str) -> dict[str, str]:
+def base_env(database_url: str, var_dir: str, models: int) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
+        # One Redis database, each catalog's keys apart: a catalog version or
+        # a model's facts kept for one catalog must never answer for another.
+        "CACHE_KEY_PREFIX": f"versus-bench-{models}",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "VAR_DIR": var_dir,
         "ACCESS_LOG": "off",
-        # Keep the same workers for the whole run, so their CPU time adds up.
+        # Keep the same workers for the whole run, so their CPU time adds up,
+        # and the same PostgreSQL backends, so theirs can be counted too.
         "GUNICORN_MAX_REQUESTS": "100000000",
+        "CONN_MAX_AGE": "3600",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -122,13 +182,25 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def recreate_database(url: str) -> None:
+def _maintenance(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
+    return parts.path.lstrip("/"), parts._replace(path="/postgres").geturl()
+
+
+def recreate_database(url: str) -> None:
+    name, maintenance = _maintenance(url)
     with psycopg.connect(maintenance, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    name, maintenance = _maintenance(url)
+    try:
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error as error:
+        log(f"could not drop database {name}: {error}")
 
 
 def build_catalog(url: str, models: int, env: dict[str, str]) -> None:
@@ -144,11 +216,12 @@ def build_catalog(url: str, models: int, env: dict[str, str]) -> None:
 
 DISCOVER = """
 import json
-from catalog.models import LLMModel
 from api.models import PartnerKey
-slugs = sorted(LLMModel.objects.published().values_list("slug", flat=True))
+from catalog.models import LLMModel
+published = LLMModel.objects.published().order_by("slug")
+rows = list(published.values_list("slug", "name"))
 _, key = PartnerKey.objects.create_key(name="benchmark", rate="%s")
-print(json.dumps({"slugs": slugs, "key": key}))
+print(json.dumps({"slugs": [s for s, _ in rows], "names": [n for _, n in rows], "key": key}))
 """
 
 
@@ -162,10 +235,39 @@ def pair_path(a: str, b: str) -> str:
     return f"/compare/{first}-vs-{second}/"
 
 
+def memory_mb(pid: int) -> dict[str, float | None] | None:
+    """RSS, PSS and USS (private pages) of a process, in MB; PSS and USS are
+    None where /proc/<pid>/smaps_rollup cannot be read. None if it is gone."""
+    fields = {}
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        value = rest.split()
+        if len(value) == 2 and value[1] == "kB":
+            fields[name] = int(value[0]) / 1024
+    if "Rss" in fields:
+        return {
+            "rss": fields["Rss"],
+            "pss": fields.get("Pss"),
+            "uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+        }
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return {"rss": int(rss.group(1)) / 1024, "pss": None, "uss": None} if rss else None
+
+
 class Server:
     """gunicorn with config/gunicorn.conf.py, as `make serve` starts it."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], models: int) -> None:
+        self.models = models
+        self.database_url = env["DATABASE_URL"]
         self.port = free_port()
         self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
         self.base = f"http://127.0.0.1:{self.port}"
@@ -178,15 +280,20 @@ class Server:
             env=self.env,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/robots.txt", timeout=5)
-                return self
-            except OSError:
-                time.sleep(0.3)
-        self.__exit__()
-        sys.exit("gunicorn did not answer within 60 seconds")
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    sys.exit(f"gunicorn exited with status {self.process.returncode}")
+                try:
+                    urllib.request.urlopen(self.base + "/robots.txt", timeout=5)
+                    return self
+                except OSError:
+                    time.sleep(0.3)
+            sys.exit("gunicorn did not answer within 60 seconds")
+        except BaseException:
+            self.__exit__()
+            raise
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -195,36 +302,22 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
-
-    def worker_rss_mb(self) -> list[float]:
-        sizes = []
-        for status in Path("/proc").glob("[0-9]*/status"):
-            try:
-                text = status.read_text()
-            except OSError:
-                continue
-            fields = dict(
-                line.split(":", 1) for line in text.splitlines() if ":" in line
-            )
-            if int(fields.get("PPid", "0").strip()) == self.process.pid:
-                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-        return sizes
+                self.process.wait()
 
     def worker_pids(self) -> list[int]:
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return pids
+        return children(self.process.pid)
+
+    def worker_memory(self) -> list[dict[str, float | None]]:
+        return [m for pid in self.worker_pids() if (m := memory_mb(pid)) is not None]
+
+    def server_pids(self) -> list[int]:
+        """The workers and their PostgreSQL backends: where a request's CPU goes."""
+        return self.worker_pids() + database_pids(self.database_url)
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
         request = urllib.request.Request(self.base + path, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
@@ -281,15 +374,20 @@ http {{
             [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/robots.txt", timeout=5)
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        sys.exit(f"nginx did not answer within 30 seconds: {prefix}/error.log")
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    sys.exit(f"nginx exited: {prefix}/error.log")
+                try:
+                    urllib.request.urlopen(self.base + "/robots.txt", timeout=5)
+                    return self
+                except OSError:
+                    time.sleep(0.2)
+            sys.exit(f"nginx did not answer within 30 seconds: {prefix}/error.log")
+        except BaseException:
+            self.__exit__()
+            raise
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -298,6 +396,7 @@ http {{
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
 
     def worker_pids(self) -> list[int]:
         return [self.process.pid, *children(self.process.pid)]
@@ -320,20 +419,24 @@ def children(parent: int) -> list[int]:
 
 
 # Each wrk thread walks its own share of the paths, so no two threads ask for
-# the same page and "uncached" stays uncached. A thread that comes to the end
-# of its share goes round again with ?pass=2 (then 3...): the page caches key
-# on the full path, so each request is still a miss, and the page is the
-# same. (Stopping a thread instead would leave wrk's open connections holding
-# sync workers until their timeout.)
+# the same address. A thread that comes to the end of its share goes round
+# again with pass=2 (then 3...) added to the query: the process page cache keys
+# on the full path, but the shared cache on the page's canonical address, so
+# such a request may be a hit there (and the API refuses the parameter). Rows
+# are sized not to get there (ADDRESSES_USED); the table says when one did.
+# (Stopping a thread instead would leave wrk's open connections holding sync
+# workers until their timeout.) At the end, how many requests each thread sent,
+# answered or not: the server does the work of every one of them.
 ROTATE_LUA = """
 local started = 0
+local threads = {}
 function setup(thread)
   thread:set("id", started)
   started = started + 1
+  threads[#threads + 1] = thread
 end
 local paths = {}
 for line in io.lines("%(listing)s") do paths[#paths + 1] = line end
-local share, first, counter
 function init(args)
   share = math.floor(#paths / %(threads)d)
   first = (id or 0) * share
@@ -344,9 +447,16 @@ function request()
   local path = paths[first + counter %% share + 1]
   counter = counter + 1
   if pass > 1 then
-    path = path .. "?pass=" .. pass
+    local join = "?"
+    if string.find(path, "?", 1, true) then join = "&" end
+    path = path .. join .. "pass=" .. pass
   end
   return wrk.format("GET", path)
+end
+function done(summary, latency, requests)
+  local sent = {}
+  for _, thread in ipairs(threads) do sent[#sent + 1] = thread:get("counter") end
+  io.write("Requests sent per thread: " .. table.concat(sent, " ") .. "\\n")
 end
 """
 
@@ -373,7 +483,18 @@ def wrk(
         command += ["-s", str(script)]
     command.append(base + paths[0])
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    result = parse_wrk(output)
+    if len(paths) > 1:
+        share = len(paths) // THREADS
+        # Without the script's count (it prints it at the end), the answers.
+        result.setdefault("sent", [result["requests"] // THREADS] * THREADS)
+        result["used"] = [
+            path
+            for thread, sent in enumerate(result["sent"])
+            for path in paths[thread * share : thread * share + min(sent, share)]
+        ]
+        result["repeated"] = sum(max(0, sent - share) for sent in result["sent"])
+    return result
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -386,6 +507,19 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pids: list[int], most: float = 120.0) -> None:
+    """Wait until these processes are idle: the requests still queued or under
+    way when wrk stopped have been served (they cost the server all the same)."""
+    deadline = time.monotonic() + most
+    last = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_seconds(pids)
+        if now - last < 0.03:
+            return
+        last = now
 
 
 def database_pids(database_url: str) -> list[int]:
@@ -418,30 +552,35 @@ def parse_wrk(output: str) -> dict:
         connect, _read, write, timeout = map(int, match.groups())
         errors += connect + write + timeout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "requests": requests}
+    result = {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+    result["requests"] = requests
+    if match := re.search(r"Requests sent per thread: ([\d ]+)", output):
+        result["sent"] = [int(n) for n in match.group(1).split()]
+    return result
 
 
-def sitemap_section(server: Server) -> str | None:
+def pair_sections(server: Server) -> list[str]:
+    """The pairs sections the sitemap index lists, but the last (a partial page)."""
     status, body = server.get("/sitemap.xml")
     if status != 200:
-        return None
-    locations = re.findall(rb"<loc>([^<]+)</loc>", body)
-    sections = [urlsplit(loc.decode()).path for loc in locations]
-    pairs = [loc.decode() for loc in locations if b"pair" in loc or b"compar" in loc]
-    if not pairs:
-        return sections[0] if sections else None
-    first = urlsplit(pairs[0])
-    return f"{first.path}?{first.query or 'p=1'}"
+        sys.exit(f"/sitemap.xml at {server.models:,} models: HTTP {status}")
+    sections = []
+    for location in re.findall(rb"<loc>([^<]+)</loc>", body):
+        parts = urlsplit(location.decode())
+        if "pairs" in parts.path:
+            sections.append(f"{parts.path}?{parts.query or 'p=1'}")
+    return sections[:-1] if len(sections) > 1 else sections
 
 
-def warmup_pairs(slugs: list[str], measured: set[str]) -> list[str]:
-    """Pairs other than the measured ones, round after round touching every model once.
+def warmup_pairs(slugs: list[str], measured: set[str]) -> dict[str, tuple[str, str]]:
+    """Pairs other than the measured ones, round after round touching every model
+    once, each with its two models.
 
     In order, so however far the warm-up gets in its time, every model has
     been asked for about as often as any other.
     """
     rng = random.Random(SEED + 1)
-    pairs, seen = [], set(measured)
+    pairs, seen = {}, set(measured)
     for _ in range(WARMUP_ROUNDS):
         order = rng.sample(slugs, len(slugs))
         # An odd model out pairs with the first of the round.
@@ -449,19 +588,30 @@ def warmup_pairs(slugs: list[str], measured: set[str]) -> list[str]:
             path = pair_path(a, b)
             if a != b and path not in seen:
                 seen.add(path)
-                pairs.append(path)
+                pairs[path] = (a, b)
     return pairs
 
 
 Plan = list[tuple[str, list[str], dict]]
 # Rows served through nginx rather than straight from gunicorn.
 THROUGH_NGINX = {CEILING, HOT_THROUGH_NGINX}
+PAIRS_ROW = "uncached pair pages (URLs never repeat)"
 
 
-def scenarios(server: Server, nginx: Nginx, found: dict) -> tuple[Plan, Plan]:
-    """The measured rows, and the warm-up over pages none of them asks for."""
-    slugs, key = found["slugs"], found["key"]
-    rng = random.Random(SEED)
+def random_pairs(slugs: list[str], count: int, rng: random.Random) -> list[str]:
+    """`count` distinct pairs at random, or half of all there are if fewer."""
+    count = min(count, len(slugs) * (len(slugs) - 1) // 4)
+    pairs = set()
+    while len(pairs) < count:
+        a, b = rng.sample(slugs, 2)
+        pairs.add(tuple(sorted((a, b))))
+    ordered = sorted(pairs)
+    rng.shuffle(ordered)
+    return ordered
+
+
+def hot_rows(server: Server, nginx: Nginx, found: dict) -> Plan:
+    """Rows of one address asked for again and again, at the first catalog only."""
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())[
         "paths"
     ]
@@ -472,75 +622,169 @@ def scenarios(server: Server, nginx: Nginx, found: dict) -> tuple[Plan, Plan]:
         else next(name for name in manifest if name.endswith(".css"))
     )
     static = "/static/" + manifest[css]
-    cached_pair = pair_path(slugs[0], slugs[1])
+    cached_pair = found["cached_pair"]
     status, page = server.get(cached_pair)
     if status != 200:
         sys.exit(f"{cached_pair}: HTTP {status}")
     ceiling = nginx.serve_static("pair-page.html", page)
     found["page_bytes"] = len(page)
-    distinct_pairs = set()
-    while len(distinct_pairs) < 60_000:
-        a, b = rng.sample(slugs, 2)
-        distinct_pairs.add(pair_path(a, b))
-    uncached_pairs = sorted(distinct_pairs)
-    rng.shuffle(uncached_pairs)
-    model_pages = [f"/models/{slug}/" for slug in slugs]
-    api = {"Authorization": f"Api-Key {key}"}
-    a, b = sorted(slugs[:2])
-    found["cached_pair"] = cached_pair
-    warmup = [
-        (
-            "pair pages",
-            warmup_pairs(slugs, {*uncached_pairs, cached_pair}),
-            {},
-        ),
-        ("model pages", model_pages[::MODEL_WARMUP_EVERY], {}),
-    ]
-    measured_models = [
-        path for index, path in enumerate(model_pages) if index % MODEL_WARMUP_EVERY
-    ]
-    rng.shuffle(measured_models)
-    plan = [
+    return [
         (CEILING, [ceiling], {}),
         (HOT_THROUGH_NGINX, [cached_pair], {}),
         ("hot pair page from gunicorn alone (its page cache)", [cached_pair], {}),
         ("static file from gunicorn (whitenoise)", [static], {}),
-        ("uncached pair pages (URLs never repeat)", uncached_pairs, {}),
-        ("model page (uncached, each URL once)", measured_models, {}),
     ]
-    section = sitemap_section(server)
-    if section:
-        plan.append((f"sitemap section {section}", [section], {}))
-    plan += [
-        ("API model list", ["/api/v1/models/"], api),
-        ("API model detail", [f"/api/v1/models/{slugs[2]}/"], api),
-        ("API comparison", [f"/api/v1/comparisons/{a}-vs-{b}/"], api),
-    ]
-    return plan, warmup
 
 
-def warm_up(server: Server, warmup: Plan, found: dict, workdir: str) -> None:
-    """Load every model's facts into every worker before the uncached rows.
+def compared_rows(server: Server, found: dict) -> tuple[Plan, dict, list[str]]:
+    """The rows measured at each catalog size, every address asked for once;
+    the warm-up pairs (with their models), and the warm-up model pages.
+
+    The addresses have the same shapes at both sizes (the same list pages,
+    sorts and filters; a model's name as the search; updated_since as a
+    partner's sync sends it), so a row's two figures compare like for like.
+    """
+    slugs, names, key = found["slugs"], found["names"], found["key"]
+    rng = random.Random(SEED)
+    found["cached_pair"] = pair_path(slugs[0], slugs[1])
+    pairs = [
+        path
+        for a, b in random_pairs(slugs, 60_000, rng)
+        if (path := pair_path(a, b)) != found["cached_pair"]
+    ]
+    model_pages = [f"/models/{slug}/" for slug in slugs]
+    measured_models = [
+        path for index, path in enumerate(model_pages) if index % MODEL_WARMUP_EVERY
+    ]
+    rng.shuffle(measured_models)
+    lists = [
+        f"/models/?page={page}&sort={sort}{weights}"
+        for sort in ("name", "price", "context", "release")
+        for weights in ("", "&open_weights=yes", "&open_weights=no")
+        for page in range(1, 21)
+    ]
+    rng.shuffle(lists)
+    searches = [f"/search/?q={quote(name)}" for name in names]
+    rng.shuffle(searches)
+    api = {"Authorization": f"Api-Key {key}"}
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    api_lists = [
+        "/api/v1/models/?updated_since="
+        + (since + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for second in range(20_000)
+    ]
+    api_details = [f"/api/v1/models/{slug}/" for slug in slugs]
+    rng.shuffle(api_details)
+    api_pairs = [
+        f"/api/v1/comparisons/{a}-vs-{b}/" for a, b in random_pairs(slugs, 20_000, rng)
+    ]
+    plan = [
+        (PAIRS_ROW, pairs, {}),
+        ("model pages (uncached, each URL once)", measured_models, {}),
+        ("sitemap pairs sections (each once)", pair_sections(server), {}),
+        ("model list (pages, sorts, filters; each once)", lists, {}),
+        ("search (a model's name; each once)", searches, {}),
+        ("API model list (updated_since; each once)", api_lists, api),
+        ("API model detail (each model once)", api_details, api),
+        ("API comparison (each pair once)", api_pairs, api),
+    ]
+    warmup = warmup_pairs(slugs, {*pairs, found["cached_pair"]})
+    return plan, warmup, model_pages[::MODEL_WARMUP_EVERY]
+
+
+def expected_models_per_worker(touches: dict[str, int], workers: int) -> float:
+    """How many distinct models' facts a worker has loaded, as expected when
+    requests go to workers at random: a model asked for k times missed a given
+    worker with chance (1 - 1/workers) ** k."""
+    return sum(1 - (1 - 1 / workers) ** k for k in touches.values())
+
+
+def crawl(
+    server: Server,
+    pairs: dict[str, tuple[str, str]],
+    seconds: int,
+    workdir: str,
+    until_models: float | None = None,
+) -> list[dict]:
+    """Pair pages never measured, in order, for at most `seconds`; with
+    until_models, in steps of CRAWL_STEP seconds until each worker has, as
+    expected, loaded that many models' facts. Memory is read after each step."""
+    remaining = list(pairs)
+    touches: dict[str, int] = {}
+    workers = len(server.worker_pids())
+    readings, requests = [], 0
+    started = time.monotonic()
+    while remaining:
+        left = int(seconds - (time.monotonic() - started))
+        if left < 1:
+            break
+        step = min(left, CRAWL_STEP) if until_models else left
+        result = wrk(server.base, remaining, {}, step, workdir)
+        used = set(result["used"])
+        for path in result["used"]:
+            for slug in pairs[path]:
+                touches[slug] = touches.get(slug, 0) + 1
+        remaining = [path for path in remaining if path not in used]
+        requests += result["requests"]
+        settle(server.server_pids())
+        expected = expected_models_per_worker(touches, workers)
+        memory = server.worker_memory()
+        readings.append({"requests": requests, "models": expected, "memory": memory})
+        log(
+            f"crawl at {server.models:,} models: {requests:,} pair pages, each worker "
+            f"has loaded about {expected:,.0f} models' facts; worker RSS "
+            f"{max(m['rss'] for m in memory):.0f} MB at most"
+        )
+        if until_models is None or expected >= until_models:
+            break
+    return readings
+
+
+def warm_up(server: Server, pairs: dict, model_pages: list[str], workdir: str) -> list:
+    """Load models' facts into every worker before the uncached rows.
 
     Loading them is a cost paid once per worker after each catalog edit, not
     per page; the uncached rows measure what a page-cache miss costs after it.
-    The warm-up pages are never measured, so measured pages stay misses.
+    The warm-up pages are never measured, so measured pages stay misses. At
+    the largest size it is the crawl memory is judged after.
     """
-    workers = len(server.worker_pids())
-    for name, paths, headers in warmup:
-        seconds = WARMUP if name == "pair pages" else min(WARMUP, MODEL_WARMUP)
-        result = wrk(server.base, paths, headers, seconds, workdir)
-        touches = 2 * result["requests"] / len(found["slugs"])
-        message = f"warm-up over {name}: {result['requests']:,} requests"
-        if name == "pair pages":
-            # Requests go to workers at random: the chance a given worker never
-            # saw a given model is (1 - 1/workers) ** touches.
-            cold = len(found["slugs"]) * workers * (1 - 1 / workers) ** touches
-            message += (
-                f", each model {touches:.0f} times; about {cold:.0f} of "
-                f"{len(found['slugs']) * workers:,} (model, worker) facts still unloaded"
-            )
-        log(message)
+    if server.models == LARGE_MODELS and server.models != MODELS:
+        readings = crawl(
+            server,
+            pairs,
+            LARGE_WARMUP,
+            workdir,
+            until_models=CRAWL_OVER_CAP * FACTS_CACHE_SIZE,
+        )
+    else:
+        readings = crawl(server, pairs, WARMUP, workdir)
+    wrk(server.base, model_pages, {}, MODEL_WARMUP, workdir)
+    return readings
+
+
+def measure(
+    base: str, paths: list[str], headers: dict, pids: list[int], workdir: str
+) -> dict:
+    """One row: wrk for BENCH_DURATION seconds (less if its addresses would run
+    out), and the server CPU per request it sent, queued ones included."""
+    duration = DURATION
+    if len(paths) > 1:
+        # A one-second probe on addresses kept apart tells how many the row
+        # would ask for; it also compiles what the row's pages need.
+        cut = max(len(paths) // 4, 1)
+        probe, paths = paths[-cut:], paths[:-cut]
+        rate = max(wrk(base, probe, headers, 1, workdir)["requests"], 1)
+        budget = ADDRESSES_USED * len(paths) - CONNECTIONS
+        duration = max(1, min(DURATION, int(budget / rate)))
+    settle(pids)
+    cpu_before = cpu_seconds(pids)
+    result = wrk(base, paths, headers, duration, workdir)
+    settle(pids)
+    cpu = cpu_seconds(pids) - cpu_before
+    served = sum(result["sent"]) if "sent" in result else result["requests"]
+    result["cpu_ms"] = 1000 * cpu / max(served, 1)
+    result["duration"] = duration
+    return result
 
 
 def profile(env: dict[str, str]) -> dict:
@@ -621,115 +865,241 @@ def scale_report(profiles: dict[int, dict]) -> list[str]:
     return lines
 
 
+def _ratio(large: float, small: float) -> float:
+    return large / small if small else float("nan")
+
+
+def memory_summary(memory: list[dict]) -> str:
+    """One worker per figure, sorted: RSS, then PSS and USS where known."""
+    parts = []
+    for kind in ("rss", "pss", "uss"):
+        figures = sorted(m[kind] for m in memory if m[kind] is not None)
+        if figures:
+            parts.append(
+                f"{kind.upper()} {max(figures):.0f} MB at most "
+                f"({', '.join(f'{f:.0f}' for f in figures)})"
+            )
+    return "; ".join(parts) if parts else "not readable"
+
+
+def memory_report(memory: dict[int, list[dict]], readings: list[dict]) -> list[str]:
+    lines = []
+    if readings:
+        lines += [
+            "",
+            f"Worker memory at {LARGE_MODELS:,} models while the crawl went on "
+            f"(VERSUS_FACTS_CACHE_SIZE {FACTS_CACHE_SIZE:,} models per worker):",
+            "",
+        ]
+        for reading in readings:
+            lines.append(
+                f"- after {reading['requests']:,} pair pages (each worker about "
+                f"{reading['models']:,.0f} distinct models' facts asked for): "
+                + memory_summary(reading["memory"])
+            )
+    for size, figures in sorted(memory.items()):
+        if not figures:
+            continue
+        highest = max(m["rss"] for m in figures)
+        verdict = "met" if highest < MEMORY_TARGET_MB else "NOT met"
+        lines += [
+            "",
+            f"Worker memory after the run at {size:,} models ({len(figures)} "
+            f"workers, MB): {memory_summary(figures)}. Target: RSS under "
+            f"{MEMORY_TARGET_MB} MB: {verdict}.",
+        ]
+    return lines
+
+
 def format_report(
-    rows: list[dict], memory: list[float], profiles: dict[int, dict], found: dict
+    rows: list[dict],
+    memory: dict[int, list[dict]],
+    readings: list[dict],
+    profiles: dict[int, dict],
+    found: dict,
 ) -> str:
     static_rps = rows[0]["rps"] or 1.0
+    workers = len(memory.get(MODELS, []))
+    large = f"{LARGE_MODELS:,}"
     lines = [
-        f"{MODELS:,} generated models; gunicorn with {len(memory)} workers "
-        f"on {os.cpu_count()} CPUs, nginx ({NGINX}) in front with the shipped "
-        f"locations; wrk -t{THREADS} -c{CONNECTIONS}, {DURATION}s per row, on the "
-        f"same machine; the pair page is {found['page_bytes']:,} bytes. "
-        "Uncached rows never ask for the same URL twice (past the end of its pages "
-        "a row goes round again with ?pass=2, which the page caches key apart) "
-        f"and follow a warm-up of up to {WARMUP}s over other pages that loads every "
-        "model's facts into every worker. Capacity is the ceiling's server CPU per "
-        "request divided by the row's (nginx, gunicorn workers and their "
-        "PostgreSQL backends).",
+        f"{MODELS:,} generated models"
+        + (f" and {large}" if LARGE_MODELS else "")
+        + f"; gunicorn with {workers} workers per catalog on {os.cpu_count()} CPUs, "
+        f"nginx ({NGINX}) in front of the {MODELS:,}-model one with the shipped "
+        f"locations; wrk -t{THREADS} -c{CONNECTIONS}, {DURATION}s per row at most, "
+        f"on the same machine; the pair page is {found['page_bytes']:,} bytes. "
+        "Rows of many addresses ask for each once (a row stops short of running "
+        "out of them) and follow a warm-up over other pair pages that loads "
+        f"models' facts into the workers: up to {WARMUP}s at {MODELS:,} models"
+        + (
+            f"; at {large}, a crawl until each worker has loaded about "
+            f"{CRAWL_OVER_CAP * FACTS_CACHE_SIZE:,.0f} distinct models' facts "
+            f"(at most {LARGE_WARMUP}s)"
+            if LARGE_MODELS
+            else ""
+        )
+        + ". Server CPU per request counts the workers and their PostgreSQL "
+        "backends (and nginx for its rows) until the requests wrk sent are all "
+        "served; capacity is the ceiling's server CPU per request divided by the "
+        f"row's. The ratio {large}/{MODELS:,} is of server CPU per request (p50 "
+        "latency's in brackets), judged against "
+        f"{LARGE_SCALE_TARGET}×.",
         "",
         "| endpoint | requests/s | p50 ms | p99 ms | vs ceiling | server CPU ms/request "
-        "| capacity vs ceiling | errors | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| capacity vs ceiling | errors | at {large}: requests/s | p50 ms "
+        "| server CPU ms/request | errors "
+        f"| {large} / {MODELS:,} | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | --- |",
     ]
     static_cpu = rows[0]["cpu_ms"] or 1.0
     for row in rows:
         ratio = row["rps"] / static_rps
+        shown = f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
         capacity = static_cpu / row["cpu_ms"] if row["cpu_ms"] else float("nan")
+        notes = []
         target = TARGETS.get(row["name"])
-        verdict = ""
         if target is not None:
-            verdict = (
-                f"≥ {target}×: met" if ratio >= target else f"≥ {target}×: NOT met"
-            )
-        if row.get("status", 200) not in (200, None):
-            verdict = f"HTTP {row['status']}"
+            notes.append(f"≥ {target}×: " + ("met" if ratio >= target else "NOT met"))
+        cells = ["", "", "", "", ""]
+        if other := row.get("large"):
+            cpu_ratio = _ratio(other["cpu_ms"], row["cpu_ms"])
+            p50_ratio = _ratio(other["p50"], row["p50"])
+            cells = [
+                f"{other['rps']:,.0f}",
+                f"{other['p50']:.1f}",
+                f"{other['cpu_ms']:.2f}",
+                f"{other['errors']}",
+                f"{cpu_ratio:.2f}× ({p50_ratio:.2f}×)",
+            ]
+            met = cpu_ratio <= LARGE_SCALE_TARGET
+            notes.append(f"≤ {LARGE_SCALE_TARGET}×: " + ("met" if met else "NOT met"))
+        for figures, size in ((row, MODELS), (row.get("large"), LARGE_MODELS)):
+            if figures and figures.get("status", 200) != 200:
+                notes.append(f"HTTP {figures['status']} at {size:,}")
+            if figures and figures.get("repeated"):
+                notes.append(
+                    f"addresses asked for again at {size:,}: {figures['repeated']:,}"
+                )
         lines.append(
             f"| {row['name']} | {row['rps']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
-            f"| {ratio:.0%} | {row['cpu_ms']:.2f} | {capacity:.0%} | {row['errors']} "
-            f"| {verdict} |"
+            f"| {shown} | {row['cpu_ms']:.2f} | {capacity:.0%} | {row['errors']} "
+            f"| {' | '.join(cells)} | {'; '.join(notes)} |"
         )
-    if memory:
-        lines += [
-            "",
-            f"Worker memory after the run at {MODELS:,} models: {max(memory):.0f} MB "
-            f"max ({', '.join(f'{m:.0f}' for m in sorted(memory))} MB), target "
-            f"< {MEMORY_TARGET_MB} MB.",
-        ]
+    lines += memory_report(memory, readings)
     if profiles:
         lines += ["", *scale_report(profiles)]
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    var_dir = tempfile.mkdtemp(prefix="versus-bench-")
-    env = base_env(DATABASE_URL, var_dir)
+def measure_hot(server: Server, nginx: Nginx, hot: Plan, workdir: str) -> list[dict]:
+    rows = []
+    for name, paths, headers in hot:
+        via = nginx if name in THROUGH_NGINX else server
+        status, _ = Server.get(via, paths[0], headers)
+        log(f"{name}: HTTP {status}")
+        pids = server.server_pids()
+        if via is nginx:
+            pids += nginx.worker_pids()
+        result = measure(via.base, paths, headers, pids, workdir)
+        rows.append({"name": name, "status": status, **result})
+    return rows
+
+
+def measure_compared(
+    servers: dict[int, Server], plans: dict[int, Plan], workdir: str
+) -> list[dict]:
+    """Each row at each size in turn, so both see the machine in about the same state."""
+    rows = []
+    for index, (name, _, _) in enumerate(plans[MODELS]):
+        figures = {}
+        for size, server in servers.items():
+            _, paths, headers = plans[size][index]
+            if len(paths) < MIN_ADDRESSES:
+                log(f"{name} at {size:,} models: too few addresses, left out")
+                break
+            status, _ = server.get(paths[0], headers)
+            # That address is taken now: the row measures the others.
+            pids = server.server_pids()
+            result = measure(server.base, paths[1:], headers, pids, workdir)
+            figures[size] = {"status": status, **result}
+            log(
+                f"{name} at {size:,} models: HTTP {status}, "
+                f"{result['requests']:,} requests in {result['duration']}s, "
+                f"{result['cpu_ms']:.2f} ms server CPU each"
+            )
+        if MODELS in figures:
+            large = figures.get(LARGE_MODELS)
+            rows.append({"name": name, **figures[MODELS], "large": large})
+    return rows
+
+
+def build_catalogs(cleanup: contextlib.ExitStack, var_dir: str) -> dict[int, dict]:
+    """The throw-away databases, each dropped on the way out; their environments."""
     catalogs = {
-        SMALL_MODELS: base_env(SMALL_DATABASE_URL, var_dir),
-        MODELS: env,
+        SMALL_MODELS: base_env(SMALL_DATABASE_URL, var_dir, SMALL_MODELS),
+        MODELS: base_env(DATABASE_URL, var_dir, MODELS),
     }
     if LARGE_MODELS:
-        catalogs[LARGE_MODELS] = base_env(LARGE_DATABASE_URL, var_dir)
-    redis.Redis.from_url(REDIS_URL).flushdb()
+        catalogs[LARGE_MODELS] = base_env(LARGE_DATABASE_URL, var_dir, LARGE_MODELS)
+    cache = redis.Redis.from_url(REDIS_URL)
+    cache.flushdb()
+    cleanup.callback(cache.flushdb)
     for size, size_env in catalogs.items():
+        cleanup.callback(drop_database, size_env["DATABASE_URL"])
         build_catalog(size_env["DATABASE_URL"], size, size_env)
     log("collectstatic")
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(catalogs[MODELS], "collectstatic", "--no-input", "--verbosity", "0")
+    return catalogs
 
-    profiles = {}
-    for size, size_env in sorted(catalogs.items()):
-        log(f"render time and queries in-process at {size:,} models")
-        started = time.monotonic()
-        if result := profile(size_env):
-            profiles[size] = result
-        log(f"  {time.monotonic() - started:.0f}s")
 
-    found = discover(env)
-    rows = []
-    with Server(env) as server, Nginx(server, var_dir) as nginx:
-        plan, warmup = scenarios(server, nginx, found)
+def main() -> None:
+    require_tools()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop_on_signal)
+    with contextlib.ExitStack() as cleanup:
+        var_dir = tempfile.mkdtemp(prefix="versus-bench-")
+        cleanup.callback(shutil.rmtree, var_dir, ignore_errors=True)
+        catalogs = build_catalogs(cleanup, var_dir)
+
+        profiles = {}
+        for size, size_env in sorted(catalogs.items()) if PROFILE else ():
+            log(f"render time and queries in-process at {size:,} models")
+            started = time.monotonic()
+            if result := profile(size_env):
+                profiles[size] = result
+            log(f"  {time.monotonic() - started:.0f}s")
+
+        served = [MODELS] + ([LARGE_MODELS] if LARGE_MODELS else [])
+        log("gunicorn on " + " and ".join(f"{size:,}" for size in served) + " models")
+        found = {size: discover(catalogs[size]) for size in served}
+        servers = {
+            size: cleanup.enter_context(Server(catalogs[size], size)) for size in served
+        }
+        server = servers[MODELS]
+        nginx = cleanup.enter_context(Nginx(server, var_dir))
+        plans, warmups = {}, {}
+        for size in served:
+            plan, pairs, model_pages = compared_rows(servers[size], found[size])
+            plans[size], warmups[size] = plan, (pairs, model_pages)
+        hot = hot_rows(server, nginx, found[MODELS])
+
         log("warming up")
-        for name, paths, headers in plan:
-            # Warm what is meant to be served warm; rendering the heavy pages
-            # with 16 connections at once would only queue them.
+        for name, paths, headers in hot:
+            # Warm what is meant to be served warm.
             base = nginx.base if name in THROUGH_NGINX else server.base
-            if "uncached" not in name and "sitemap" not in name and len(paths) == 1:
-                wrk(base, paths[:1], headers, 2, var_dir)
-        warm_up(server, warmup, found, var_dir)
-        for name, paths, headers in plan:
-            via = nginx if name in THROUGH_NGINX else server
-            status, _ = Server.get(via, paths[0], headers)
-            log(f"{name}: {paths[0]} -> HTTP {status}")
-            if len(paths) > 1:
-                # That page is cached now: the row measures the others.
-                paths = paths[1:]
-            # Server CPU per request (workers and their PostgreSQL backends):
-            # unlike requests per second, it holds on a machine that is busy
-            # with other work too.
-            pids = server.worker_pids() + database_pids(DATABASE_URL)
-            if via is nginx:
-                pids += nginx.worker_pids()
-            cpu_before = cpu_seconds(pids)
-            result = wrk(via.base, paths, headers, DURATION, var_dir)
-            cpu = cpu_seconds(pids) - cpu_before
-            result["cpu_ms"] = 1000 * cpu / max(result["requests"], 1)
-            if len(paths) > 1 and result["requests"] > len(paths):
-                log(
-                    f"{name}: {result['requests']:,} requests over {len(paths):,} "
-                    "pages (past the first pass, with ?pass=N, still misses)"
-                )
-            rows.append({"name": name, "status": status, **result})
-        memory = server.worker_rss_mb()
-    report = format_report(rows, memory, profiles, found)
+            wrk(base, paths, headers, 2, var_dir)
+        readings = []
+        for size in served:
+            log(f"warm-up at {size:,} models")
+            crawled = warm_up(servers[size], *warmups[size], var_dir)
+            if size != MODELS:
+                readings = crawled
+
+        rows = measure_hot(server, nginx, hot, var_dir)
+        rows += measure_compared(servers, plans, var_dir)
+        memory = {size: servers[size].worker_memory() for size in served}
+        report = format_report(rows, memory, readings, profiles, found[MODELS])
     RESULTS.write_text(report)
     print()
     print(report)
