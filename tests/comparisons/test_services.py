@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from catalog.cache import UNSHARED_PREFIX
 from catalog.models import ComparisonFAQ, LLMModel
 from comparisons.services import (
     blend_input_weight,
@@ -15,6 +16,7 @@ from comparisons.services import (
     pair_slug,
     related_pairs,
 )
+from comparisons.services.facts import memoised_facts
 from tests import reference
 from tests.api.support import pair_answer
 from tests.factories import (
@@ -173,6 +175,24 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     with django_assert_num_queries(4):
         second = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert second == first
+
+
+def test_a_process_keeps_the_facts_of_at_most_the_configured_number_of_models(
+    settings, django_assert_num_queries
+):
+    """A worker's memory for facts does not grow with the catalog: past
+    VERSUS_FACTS_CACHE_SIZE models, the least recently used are let go."""
+    settings.VERSUS_FACTS_CACHE_SIZE = 2
+    first, second, third = LLMModelFactory.create_batch(3)
+    # A version the shared cache never serves: facts come from memory or the database.
+    version = f"{UNSHARED_PREFIX}facts-bound"
+    for model in (first, second, third):
+        memoised_facts(version, model)
+    with django_assert_num_queries(0):
+        memoised_facts(version, second, third)
+    # The first was let go: read again (model and vendor, offerings, scores, reviews).
+    with django_assert_num_queries(4):
+        memoised_facts(version, first)
 
 
 def test_an_edit_is_not_hidden_by_facts_in_the_shared_cache(reference_pair):
