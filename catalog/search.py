@@ -119,7 +119,8 @@ def best_similarity(query: str, text: str) -> float:
     return _best_run(grams, len(query.split()), text)
 
 
-@lru_cache(maxsize=65_536)
+# About 2 kB each: enough for the handles of several searches' candidates.
+@lru_cache(maxsize=4096)
 def _layout(text: str) -> tuple[dict[str, int], tuple[int, ...], int]:
     """The text's trigrams as bits: each trigram's bit, each word's trigrams as a
     mask, and the whole text's mask, so runs of words are measured by counting
