@@ -62,6 +62,7 @@ from comparisons.derivation.facts import (
     ReviewFacts,
     ScoreFacts,
     TierFacts,
+    distinct_names,
     lifecycle_on,
     model_on,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "comparison_derive",
     "curated_changes",
     "curated_record",
+    "distinct_names",
     "lifecycle_on",
     "lifecycle_sentence",
     "model_price_rows",

@@ -122,6 +122,30 @@ def model_on(model: ModelFacts, today: date) -> ModelFacts:
     return dataclasses.replace(model, lifecycle=lifecycle)
 
 
+def distinct_names(slugs_and_names: list[tuple[str, str]]) -> list[str]:
+    """The names, each that another shares (case aside) followed by its slug.
+
+    The catalog can hold one model under several slugs; "Opus 4.6 is cheaper than
+    Opus 4.6" is a sentence no reader can check, so such names carry the slug.
+    """
+    counts: dict[str, int] = {}
+    for _, name in slugs_and_names:
+        counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
+    return [
+        f"{name} ({slug})" if counts[name.casefold()] > 1 else name
+        for slug, name in slugs_and_names
+    ]
+
+
+def names_distinct(models: tuple[ModelFacts, ...]) -> tuple[ModelFacts, ...]:
+    """The models, renamed by `distinct_names` where their names coincide."""
+    names = distinct_names([(model.slug, model.name) for model in models])
+    return tuple(
+        model if name == model.name else dataclasses.replace(model, name=name)
+        for model, name in zip(models, names, strict=True)
+    )
+
+
 @dataclass(frozen=True)
 class FAQEntry:
     question: str

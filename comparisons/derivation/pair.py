@@ -13,6 +13,7 @@ from comparisons.derivation.facts import (
     ModelFacts,
     RelatedPair,
     model_on,
+    names_distinct,
 )
 from comparisons.derivation.faq import pair_faq
 from comparisons.derivation.prices import model_price_rows, provider_names
@@ -50,6 +51,11 @@ def comparison_derive(
         model_a, model_b = model_b, model_a
     # The calendar retires a model on its deprecation date, edit or no edit.
     model_a, model_b = model_on(model_a, today), model_on(model_b, today)
+    # The editor's recorded facts name the models as the catalog does.
+    record_now = curated_record(
+        model_a, model_b, weight=Decimal(blend_input_weight), today=today
+    )
+    model_a, model_b = names_distinct((model_a, model_b))
     weight = Decimal(blend_input_weight)
     rows_a, ref_a = model_price_rows(model_a, weight, today, price_stale_days)
     rows_b, ref_b = model_price_rows(model_b, weight, today, price_stale_days)
@@ -84,7 +90,7 @@ def comparison_derive(
     curated = curated or CuratedFacts()
     changes = curated_changes(
         curated.record,
-        curated_record(model_a, model_b, weight=weight, today=today),
+        record_now,
     )
     # When the facts the editor wrote against no longer hold, no curated
     # sentence is shown until the comparison is reviewed again.

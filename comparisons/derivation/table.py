@@ -24,6 +24,7 @@ from comparisons.derivation.facts import (
     RETIRED,
     ModelFacts,
     lifecycle_on,
+    names_distinct,
 )
 from comparisons.derivation.formatting import Display
 from comparisons.derivation.pair import pair_title
@@ -126,7 +127,8 @@ def model_table_derive(
     price_stale_days: int = 90,
 ) -> ModelTable:
     """Several models' facts side by side, in slug order, each row's best marked."""
-    models = tuple(sorted(models, key=lambda model: model.slug))
+    given = tuple(sorted(models, key=lambda model: model.slug))
+    models = names_distinct(given)
     weight = Decimal(blend_input_weight)
     references = tuple(
         model_price_rows(model, weight, today, price_stale_days)[1] for model in models
@@ -147,8 +149,11 @@ def model_table_derive(
         blend_text=f"{blend_text(weight)} input/output",
         rows=tuple(rows),
         pairs=tuple(
-            ContainedPair(pair_slug(a.slug, b.slug), pair_title(a.name, b.name))
-            for a, b in itertools.combinations(models, 2)
+            ContainedPair(
+                pair_slug(a.slug, b.slug),
+                pair_title(*(m.name for m in names_distinct((a, b)))),
+            )
+            for a, b in itertools.combinations(given, 2)
         ),
         updated_at=max(stamps, default=None),
     )

@@ -57,7 +57,7 @@ def related_pairs(
         names = sorted([(one.slug, one.name), (other.slug, other.name)])
         found[slug] = RelatedPair(
             slug=slug,
-            title=derivation.pair_title(names[0][1], names[1][1]),
+            title=derivation.pair_title(*derivation.distinct_names(names)),
             model_a_slug=names[0][0],
             model_b_slug=names[1][0],
             reason=reason,

@@ -499,6 +499,23 @@ def test_newer_answer_reads_by_day_or_by_month():
     assert answer("2025-01", "2025-01") == "Neither: both were released in Jan 2025."
 
 
+def test_two_models_with_the_same_name_are_told_apart_by_slug():
+    # The catalog holds one model under several slugs (a provider's own copy,
+    # a regional endpoint): "X is cheaper than X" could not be checked.
+    a = model("opus", offering("p", "4.30", "21"), name="Opus 4.6")
+    b = model("opus-default", offering("q", "5", "25"), name="opus 4.6")
+    comparison = derive(a, b)
+    assert comparison.title == "Opus 4.6 (opus) vs opus 4.6 (opus-default)"
+    assert comparison.verdict.startswith("Opus 4.6 (opus) is the cheaper model")
+    assert "nothing opus 4.6 (opus-default) offers" in comparison.verdict
+    assert "Opus 4.6 (opus)" in comparison.description
+    # The names the editor's recorded facts rest on are the catalog's own.
+    assert all(c.model != "Opus 4.6 (opus)" for c in comparison.curated_changes)
+    # Different names are left as they are.
+    other = derive(a, replace(b, name="Opus 4.6 Default"))
+    assert other.title == "Opus 4.6 vs Opus 4.6 Default"
+
+
 def test_derivation_and_formatting_import_no_django_drf_or_catalog():
     """STYLE.md: the derivation takes plain data and returns plain data."""
     import ast

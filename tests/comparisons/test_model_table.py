@@ -327,3 +327,23 @@ def test_frontier_agrees_with_the_definition_on_random_points(seed):
         )
     }
     assert price_frontier(data, higher_is_better=higher) == expected
+
+
+def test_models_with_the_same_name_are_told_apart_by_slug_in_the_table():
+    result = table(
+        model("a-opus", name="Opus"),
+        model("b-opus", name="Opus"),
+        model("c-other", name="Other"),
+    )
+    assert result.title == "Opus (a-opus) vs Opus (b-opus) vs Other"
+    assert [c.name for c in result.columns] == [
+        "Opus (a-opus)",
+        "Opus (b-opus)",
+        "Other",
+    ]
+    # Each contained pair is titled as its own page titles it.
+    assert [p.title for p in result.pairs] == [
+        "Opus (a-opus) vs Opus (b-opus)",
+        "Opus vs Other",
+        "Opus vs Other",
+    ]
