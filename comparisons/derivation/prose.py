@@ -217,11 +217,14 @@ def pair_verdict(a: Side, b: Side, facts: PairFacts, today: date) -> str:
             f"{first} The data shows nothing {pricey.name} offers for its higher price."
         )
     if a.reference is not None and b.reference is not None:
-        price = fmt.money(a.reference.blended_price)
-        first = (
-            f"{a.name} and {b.name} cost the same on a {facts.blend} input/output blend "
-            f"({price} per million tokens)."
-        )
+        price = a.reference.blended_price
+        if price == 0:
+            first = f"{a.name} and {b.name} are both free."
+        else:
+            first = (
+                f"{a.name} and {b.name} cost the same on a {facts.blend} input/output "
+                f"blend ({fmt.money(price)} per million tokens)."
+            )
     else:
         unknown = [s.name for s in (a, b) if s.reference is None]
         verb = "has" if len(unknown) == 1 else "have"

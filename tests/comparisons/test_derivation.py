@@ -499,6 +499,14 @@ def test_newer_answer_reads_by_day_or_by_month():
     assert answer("2025-01", "2025-01") == "Neither: both were released in Jan 2025."
 
 
+def test_two_free_models_are_both_free_in_the_verdict_not_zero_dollars():
+    a = model("a", offering("p", "0", "0"))
+    b = model("b", offering("q", "0", "0"))
+    verdict = derive(a, b).verdict
+    assert verdict.startswith("A and B are both free.")
+    assert "$0" not in verdict
+
+
 def test_two_models_with_the_same_name_are_told_apart_by_slug():
     # The catalog holds one model under several slugs (a provider's own copy,
     # a regional endpoint): "X is cheaper than X" could not be checked.
