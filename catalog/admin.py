@@ -2,11 +2,14 @@
 """The editors' admin: the catalog, its history and reviews."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import Count, JSONField, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalog import changes
 from catalog.forms import (
     VERSION_FIELD,
     ContextWithinModelFormSet,
@@ -93,6 +97,28 @@ class CatalogAdmin(SimpleHistoryAdmin):
     formfield_overrides = {
         JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
     }
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self.one_change(request):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with self.one_change(request):
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
+    @contextmanager
+    def one_change(self, request: HttpRequest) -> Iterator[None]:
+        """A page saved with its inlines is one change: each object logged once."""
+        if request.method != "POST":
+            yield
+            return
+        with (
+            transaction.atomic(using=router.db_for_write(self.model)),
+            changes.one_change(),
+        ):
+            yield
 
     def set_history_delta_changes(
         self, request, historical_records, foreign_keys_are_objs=True

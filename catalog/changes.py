@@ -24,8 +24,12 @@ Who records. Saves and deletes through the ORM (admin, shell, services,
 cascades) record through signals (catalog/signals.py). Bulk writes send no
 signals: the importer records what it bulk-creates with `objects_record`
 inside `batched()`, which also gathers the saves' entries and writes them at
-the end in one statement. A draft whose publish time comes has no write at
-all: `due_publications_announce` records it when the feed or an export is read.
+the end in one statement, each object once. One logical save logs each object
+once in its transaction (`one_change()`): an admin page saved with its inlines
+(catalog/admin.py), an offering saved with the earlier price it keeps
+(Offering.save), so one price edit is one entry.
+A draft whose publish time comes has no write at all:
+`due_publications_announce` records it when the feed or an export is read.
 """
 
 import base64
@@ -145,6 +149,56 @@ class _Batch:
 _batch: ContextVar[_Batch | None] = ContextVar("change_log_batch", default=None)
 
 
+@dataclasses.dataclass
+class _Once:
+    # The objects already logged, and the transaction they were logged in (its
+    # on-commit list, as in _TransactionState).
+    logged: set = dataclasses.field(default_factory=set)
+    hooks: list | None = None
+
+
+# Set by one_change(): the entries it has let through.
+_once: ContextVar[_Once | None] = ContextVar("change_log_once", default=None)
+
+
+@contextmanager
+def one_change() -> Iterator[None]:
+    """Log each object once per transaction while the block runs.
+
+    For one logical save (an admin page with its inlines, an offering with the
+    earlier price it keeps): no reader sees the log between its writes, so a
+    second entry for the same object would only repeat the first. Entries are
+    still written as the writes happen, so the lock and `is_unseen_write()`
+    work as for any save.
+    """
+    if _once.get() is not None:
+        yield
+        return
+    token = _once.set(_Once())
+    try:
+        yield
+    finally:
+        _once.reset(token)
+
+
+def _not_yet_logged(entries: list[Entry], connection) -> list[Entry]:
+    once = _once.get()
+    if once is None:
+        return entries
+    if once.hooks is not connection.run_on_commit:
+        # Another transaction, or a savepoint rolled back (perhaps with entries
+        # of this scope): nothing written before counts.
+        once.logged.clear()
+        once.hooks = connection.run_on_commit
+    fresh = []
+    for kind, keys in entries:
+        identity = entry_identity(kind, keys)
+        if identity not in once.logged:
+            once.logged.add(identity)
+            fresh.append((kind, keys))
+    return fresh
+
+
 def changes_record(*, entries: Iterable[Entry], at: dt.datetime | None = None) -> int:
     """Add entries to the log in this transaction (or a transaction of their own)."""
     batch = _batch.get()
@@ -158,8 +212,12 @@ def changes_record(*, entries: Iterable[Entry], at: dt.datetime | None = None) -
     with transaction.atomic(using=db, savepoint=False):
         serialize_writes()
         at = at or timezone.now()
-        # Repeats within a transaction stay: the feed answers each object once
-        # per page anyway, and a reader in the same transaction sees them all.
+        # Repeats within one transaction stay, unless one_change() or batched()
+        # says no reader can see the log in between: a reader in the same
+        # transaction may read it between two writes.
+        entries = _not_yet_logged(entries, connections[db])
+        if not entries:
+            return 0
         rows = [
             ChangeLogEntry(kind=kind, slug=entry_slug(kind, keys), keys=keys, at=at)
             for kind, keys in entries
@@ -173,8 +231,9 @@ def batched() -> Iterator[None]:
     """Gather the entries recorded inside the block and write them when it ends.
 
     For bulk writers: saved objects are resolved to their keys together, with a
-    handful of queries in all instead of some per object. Deletes are still
-    resolved at once (their rows are gone by the end).
+    handful of queries in all instead of some per object, and each object is
+    logged once however often the block wrote it. Deletes are still resolved at
+    once (their rows are gone by the end).
     """
     if _batch.get() is not None:
         yield
@@ -186,7 +245,10 @@ def batched() -> Iterator[None]:
         yield
     finally:
         _batch.reset(token)
-    changes_record(entries=[*batch.entries, *_object_entries(batch.saved)])
+    once: dict[tuple, Entry] = {}
+    for kind, keys in [*batch.entries, *_object_entries(batch.saved)]:
+        once.setdefault(entry_identity(kind, keys), (kind, keys))
+    changes_record(entries=once.values())
 
 
 def objects_record(saved: Iterable[tuple]) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
@@ -534,22 +534,33 @@ class Offering(TimeStampedModel):
         return f"{self.model} on {self.provider}"
 
     def save(self, *args, **kwargs) -> None:
+        # Imported here: the change log reads this module's models.
+        from catalog import changes
+
         # Keep the old price whenever it changes, however the change is made
         # (admin, import or shell): readers can see what a model cost on a day.
+        # The offering and the earlier price it keeps are one change: written
+        # together, and logged once.
         previous = self._loaded_prices
-        super().save(*args, **kwargs)
-        current = self._prices()
-        if previous is not None and previous != current and previous != (None, None):
-            # Every change with its moment: an edit and its revert on one day
-            # are two entries, in the order they were made.
-            now = timezone.now()
-            PricePoint.objects.create(
-                offering=self,
-                until=timezone.localdate(now),
-                changed_at=now,
-                input_price=previous[0],
-                output_price=previous[1],
-            )
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False), changes.one_change():
+            super().save(*args, **kwargs)
+            current = self._prices()
+            if (
+                previous is not None
+                and previous != current
+                and previous != (None, None)
+            ):
+                # Every change with its moment: an edit and its revert on one day
+                # are two entries, in the order they were made.
+                now = timezone.now()
+                PricePoint.objects.using(using).create(
+                    offering=self,
+                    until=timezone.localdate(now),
+                    changed_at=now,
+                    input_price=previous[0],
+                    output_price=previous[1],
+                )
         self._loaded_prices = current
 
     def clean(self) -> None:

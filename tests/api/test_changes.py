@@ -9,11 +9,13 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog import changes
 from catalog.exporting import moment_text
 from catalog.models import ChangeLogEntry, LLMModel, PriceTier
+from tests.catalog.adminforms import change_form_data
 from tests.factories import ComparisonFactory, LLMModelFactory, OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +92,57 @@ def test_a_price_change_is_an_upsert_of_the_offering_with_its_history(api, catal
     assert page["results"][0]["at"].endswith("Z")
     # Caught up: the page's cursor gives nothing more.
     assert feed(api, page["cursor"])["results"] == []
+
+
+def feed_walk(api, cursor: str) -> list[dict]:
+    """Every result after the cursor, one change a page (no collapsing on a page)."""
+    results, page = [], feed(api, cursor, page_size=1)
+    while page["results"]:
+        results.extend(page["results"])
+        page = feed(api, page["cursor"], page_size=1)
+    return results
+
+
+def entries_after(cursor: str) -> list[tuple]:
+    rows = ChangeLogEntry.objects.filter(id__gt=changes.cursor_position(cursor))
+    return [(row.kind, row.keys) for row in rows.order_by("id")]
+
+
+MINI_AT_OPENROUTER = ("offering", {"model": "gpt-4-1-mini", "provider": "openrouter"})
+
+
+@pytest.mark.parametrize("with_tier", [False, True])
+def test_one_admin_price_edit_is_one_change(api, catalog, admin_client, with_tier):
+    cursor = export_cursor(api)
+    offering = catalog["mini"].offerings.get()
+    url = reverse("admin:catalog_offering_change", args=[offering.pk])
+    data = change_form_data(admin_client.get(url))
+    data["input_price"] = "0.45"
+    if with_tier:
+        data["tiers-0-input_price"] = "0.90"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert entries_after(cursor) == [MINI_AT_OPENROUTER]
+    (result,) = feed_walk(api, cursor)
+    assert result["object"]["input_price"] == "0.45"
+    assert result["object"]["price_history"][-1]["input_price"] == "0.40"
+    assert result["object"]["tiers"][0]["input_price"] == (
+        "0.90" if with_tier else "0.80"
+    )
+
+
+def test_one_price_save_outside_the_admin_is_one_change(api, catalog):
+    cursor = export_cursor(api)
+    offering = catalog["mini"].offerings.get()
+    offering.output_price = Decimal("1.70")
+
+    offering.save()
+
+    assert entries_after(cursor) == [MINI_AT_OPENROUTER]
+    (result,) = feed_walk(api, cursor)
+    assert result["object"]["price_history"][-1]["output_price"] == "1.60"
 
 
 def test_a_new_tier_alone_is_an_upsert_of_its_offering(api, catalog):
