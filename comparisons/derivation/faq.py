@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from decimal import Decimal
 
 from comparisons.derivation import formatting as fmt
@@ -27,6 +28,7 @@ TOPIC_WORDS = {
     "providers": ("where can i", "provider", "offered by", "run them", "host"),
     "newer": ("newer", "released", "release date", "more recent"),
 }
+DATED = {"newer"}  # the topics whose answer depends on the day
 GAP_WORDS = ("better", "higher", "lead", "ahead", "win", "beats")
 
 
@@ -48,15 +50,28 @@ def question_topics(question: str, facts: PairFacts) -> set[str]:
     return topics
 
 
-def pair_faq(a: Side, b: Side, facts: PairFacts, *, asked: tuple[str, ...] = ()):
-    """The generated questions, less the topics the curated questions `asked` cover."""
+def pair_faq(
+    a: Side,
+    b: Side,
+    facts: PairFacts,
+    *,
+    asked: tuple[str, ...] = (),
+    today: date | None = None,
+):
+    """The generated questions, less the topics the curated questions `asked` cover.
+
+    `today` decides the tense of release dates: one still to come is "due".
+    """
     covered = set()
     for question in asked:
         covered |= question_topics(question, facts)
     for topic, builder in BUILDERS.items():
         if topic in covered:
             continue
-        entry = builder(a, b, facts)
+        if topic in DATED:
+            entry = builder(a, b, facts, today=today)
+        else:
+            entry = builder(a, b, facts)
         if entry is not None:
             yield dataclasses.replace(entry, topic=topic)
 
@@ -287,24 +302,53 @@ def _on_or_in(value: str) -> str:
     return f"{preposition} {fmt.partial_date_text(value)}"
 
 
-def _faq_newer(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
+def _is_to_come(value: str, today: date | None) -> bool:
+    """Whether a release date is still ahead of `today` (a month: after its month)."""
+    parts = fmt.partial_date_parts(value)
+    if today is None or parts is None:
+        return False
+    if parts[2] is None:
+        return parts[:2] > (today.year, today.month)
+    return parts > (today.year, today.month, today.day)
+
+
+def _faq_newer(
+    a: Side, b: Side, facts: PairFacts, *, today: date | None = None
+) -> FAQEntry | None:
     date_a, date_b = a.model.release_date, b.model.release_date
     if fmt.partial_date_parts(date_a) is None or fmt.partial_date_parts(date_b) is None:
         return None
     question = f"Which is newer, {a.name} or {b.name}?"
+
+    def came(value: str) -> str:
+        # A release date still to come is announced, not past.
+        due = _is_to_come(value, today)
+        return f"{'is due for release' if due else 'came out'} {_on_or_in(value)}"
+
     if facts.newer_release is None:
         if date_a == date_b:
-            answer = f"Neither: both were released {_on_or_in(date_a)}."
+            verb = (
+                "are due for release" if _is_to_come(date_a, today) else "were released"
+            )
+            answer = f"Neither: both {verb} {_on_or_in(date_a)}."
         else:
+            second = came(date_b)
+            if _is_to_come(date_a, today) == _is_to_come(date_b, today):
+                second = _on_or_in(date_b)
             answer = (
-                f"Neither, as far as the dates show: {a.name} came out {_on_or_in(date_a)} "
-                f"and {b.name} {_on_or_in(date_b)}, the same month."
+                f"Neither, as far as the dates show: {a.name} {came(date_a)} "
+                f"and {b.name} {second}, the same month."
             )
     else:
         new, old = (a, b) if facts.newer_release == a.slug else (b, a)
+        new_date, old_date = new.model.release_date, old.model.release_date
+        new_verb = "due for release" if _is_to_come(new_date, today) else "released"
+        old_verb = (
+            "is due for release" if _is_to_come(old_date, today) else "was released"
+        )
         answer = (
-            f"{new.name}, released {_on_or_in(new.model.release_date)}; "
-            f"{old.name} was released {_on_or_in(old.model.release_date)}."
+            f"{new.name}, {new_verb} {_on_or_in(new_date)}; "
+            f"{old.name} {old_verb} {_on_or_in(old_date)}."
         )
     return FAQEntry(question, answer)
 

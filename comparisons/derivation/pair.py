@@ -97,7 +97,7 @@ def comparison_derive(
     shown = CuratedFacts(is_featured=curated.is_featured) if changes else curated
     curated_faq = tuple(shown.faq)
     generated_faq = tuple(
-        pair_faq(a, b, facts, asked=tuple(e.question for e in curated_faq))
+        pair_faq(a, b, facts, asked=tuple(e.question for e in curated_faq), today=today)
     )
     stamps = [
         s for s in (model_a.updated_at, model_b.updated_at, curated.updated_at) if s

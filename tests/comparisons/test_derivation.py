@@ -499,6 +499,37 @@ def test_newer_answer_reads_by_day_or_by_month():
     assert answer("2025-01", "2025-01") == "Neither: both were released in Jan 2025."
 
 
+def test_newer_answer_does_not_say_released_of_a_day_still_to_come():
+    def answer(x, y, today):
+        comparison = derive(
+            model("a", release_date=x), model("b", release_date=y), today=today
+        )
+        return next(
+            e.answer for e in comparison.faq if e.question.startswith("Which is newer")
+        )
+
+    day = date(2026, 6, 1)
+    assert answer("2026-06-30", "2026-03", day) == (
+        "A, due for release on 30 Jun 2026; B was released in Mar 2026."
+    )
+    assert answer("2026-07", "2026-08-02", day) == (
+        "B, due for release on 2 Aug 2026; A is due for release in Jul 2026."
+    )
+    assert answer("2026-06-20", "2026-06-20", day) == (
+        "Neither: both are due for release on 20 Jun 2026."
+    )
+    assert answer("2026-05-20", "2026-05", day) == (
+        "Neither, as far as the dates show: A came out on 20 May 2026 "
+        "and B in May 2026, the same month."
+    )
+    assert answer("2026-06-20", "2026-06", day) == (
+        "Neither, as far as the dates show: A is due for release on 20 Jun 2026 "
+        "and B came out in Jun 2026, the same month."
+    )
+    # The day itself has come: released.
+    assert answer("2026-06-01", "2026-03", day).startswith("A, released on 1 Jun 2026;")
+
+
 def test_two_free_models_are_both_free_in_the_verdict_not_zero_dollars():
     a = model("a", offering("p", "0", "0"))
     b = model("b", offering("q", "0", "0"))
