@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 from markupsafe import escape
 
+from vocabulary.prices import PriceForm, price_text
+
 WIDTH = 440
 LABEL_HEIGHT = 24
 BAR_HEIGHT = 18
@@ -253,8 +255,8 @@ def _decade_ticks(low: Decimal, high: Decimal) -> list[int]:
 
 
 def _tick_text(exponent: int) -> str:
-    value = Decimal(10) ** exponent
-    return f"${value:f}" if exponent < 0 else f"${int(value):,}"
+    # Money as every page writes it: $0.10, never $0.1.
+    return price_text(Decimal(10) ** exponent, form=PriceForm.DOLLARS)
 
 
 def price_quality_chart(

@@ -140,3 +140,11 @@ def test_benchmark_page_queries_do_not_grow_with_its_models(
     with django_assert_num_queries(3):
         response = client.get("/benchmarks/acc/")
     assert response.status_code == HTTPStatus.OK
+
+
+def test_price_axis_writes_money_as_the_pages_do(client, leaderboard):
+    # Cheapest priced model blends at $0.13, so the axis starts at a tenth of a dollar.
+    html = html_of(client.get("/benchmarks/acc/"))
+    svg = re.search(r"<svg.*?</svg>", html, re.DOTALL).group(0)
+    ticks = re.findall(r"<text[^>]*>(\$[^<]*)</text>", svg)
+    assert ticks == ["$0.10", "$1", "$10"]
