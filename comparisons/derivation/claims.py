@@ -242,12 +242,21 @@ def model_specs(a: ModelFacts, b: ModelFacts) -> tuple[SpecRow, ...]:
     def lifecycle(m: ModelFacts) -> Display:
         return fmt.shown(m.lifecycle.capitalize() if m.lifecycle else None)
 
+    # Sizes that differ but read alike compactly are given exactly, side by side.
+    exact_context = fmt.tokens_need_exact((a.context_window, b.context_window))
+    exact_output = fmt.tokens_need_exact((a.max_output_tokens, b.max_output_tokens))
     return (
         row("Vendor", lambda m: fmt.shown(m.vendor_name)),
         row("Released", lambda m: fmt.partial_date_display(m.release_date)),
         row("Knowledge cutoff", lambda m: fmt.partial_date_display(m.knowledge_cutoff)),
-        row("Context window", lambda m: fmt.tokens_display(m.context_window)),
-        row("Maximum output", lambda m: fmt.tokens_display(m.max_output_tokens)),
+        row(
+            "Context window",
+            lambda m: fmt.tokens_display(m.context_window, exact=exact_context),
+        ),
+        row(
+            "Maximum output",
+            lambda m: fmt.tokens_display(m.max_output_tokens, exact=exact_output),
+        ),
         row("Parameters", parameters),
         row("Architecture", lambda m: fmt.shown(m.architecture)),
         row("License", lambda m: fmt.shown(m.license)),

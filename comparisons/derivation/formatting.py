@@ -119,13 +119,32 @@ def tokens_exact(count: int) -> str:
     return f"{count:,} tokens"
 
 
+def tokens_need_exact(counts) -> bool:
+    """Whether two different known counts read alike compactly (1,050,000, 1,048,576).
+
+    Side by side they must then be given exactly: "1.05M against 1.05M" would
+    claim a difference the reader cannot see.
+    """
+    known = {count for count in counts if count is not None}
+    return len({tokens_compact(count) for count in known}) < len(known)
+
+
+def tokens_text(count: int | None, *, exact: bool = False) -> str:
+    """A count as compared in a sentence: compact, or exact where `tokens_need_exact`."""
+    if count is not None and exact:
+        return f"{count:,}"
+    return tokens_compact(count)
+
+
 @_displays
-def tokens_display(count: int | None) -> Display:
+def tokens_display(count: int | None, *, exact: bool = False) -> Display:
     """A token count shown compactly, with the exact count as tooltip and spoken text."""
     if count is None:
         return UNKNOWN
     return Display(
-        text=tokens_compact(count), label=tokens_exact(count), title=tokens_exact(count)
+        text=tokens_text(count, exact=exact),
+        label=tokens_exact(count),
+        title=tokens_exact(count),
     )
 
 

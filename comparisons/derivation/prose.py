@@ -23,8 +23,9 @@ def model_advantages(model: ModelFacts, other: ModelFacts, facts: PairFacts):
     """The facts that favour `model`, in the order the rules list them."""
     yield from _price_advantages(model, other, facts)
     if facts.larger_context == model.slug:
-        mine = fmt.tokens_compact(model.context_window)
-        theirs = fmt.tokens_compact(other.context_window)
+        exact = fmt.tokens_need_exact((model.context_window, other.context_window))
+        mine = fmt.tokens_text(model.context_window, exact=exact)
+        theirs = fmt.tokens_text(other.context_window, exact=exact)
         yield Advantage(
             "context",
             f"a larger context window ({mine} tokens against {theirs})",
@@ -434,9 +435,11 @@ def pair_intro(a: ModelFacts, b: ModelFacts, facts: PairFacts) -> str:
                 f"Both read up to {fmt.tokens_compact(a.context_window)} tokens at once."
             )
         else:
+            exact = fmt.tokens_need_exact((a.context_window, b.context_window))
             sentences.append(
-                f"{a.name} reads up to {fmt.tokens_compact(a.context_window)} tokens at once, "
-                f"{b.name} up to {fmt.tokens_compact(b.context_window)}."
+                f"{a.name} reads up to "
+                f"{fmt.tokens_text(a.context_window, exact=exact)} tokens at once, "
+                f"{b.name} up to {fmt.tokens_text(b.context_window, exact=exact)}."
             )
     else:
         for m in (a, b):

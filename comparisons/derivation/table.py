@@ -267,7 +267,10 @@ def _spec_rows(models: tuple[ModelFacts, ...], today: date) -> list[TableRow]:
             better=HIGHER,
             models=models,
             values=contexts,
-            displays=[fmt.tokens_display(v) for v in contexts],
+            displays=[
+                fmt.tokens_display(v, exact=fmt.tokens_need_exact(contexts))
+                for v in contexts
+            ],
         ),
         _row(
             key="max_output_tokens",
@@ -276,7 +279,10 @@ def _spec_rows(models: tuple[ModelFacts, ...], today: date) -> list[TableRow]:
             better=HIGHER,
             models=models,
             values=outputs,
-            displays=[fmt.tokens_display(v) for v in outputs],
+            displays=[
+                fmt.tokens_display(v, exact=fmt.tokens_need_exact(outputs))
+                for v in outputs
+            ],
         ),
         _row(
             key="release_date",

@@ -275,6 +275,29 @@ def test_larger_context_is_strict():
     assert derive(model("a"), model("b", context_window=5)).larger_context is None
 
 
+def test_context_sizes_that_look_alike_compactly_are_given_exactly():
+    # 1,050,000 and 1,048,576 both read "1.05M": "1.05M against 1.05M" is no lead.
+    comparison = derive(
+        model("a", context_window=1_050_000), model("b", context_window=1_048_576)
+    )
+    assert comparison.larger_context == "a"
+    assert comparison.a.advantages[0].sentence == (
+        "Larger context window: 1,050,000 tokens against 1,048,576 for B."
+    )
+    assert "A reads up to 1,050,000 tokens at once, B up to 1,048,576." in (
+        comparison.intro
+    )
+    context = next(row for row in comparison.specs if row.label == "Context window")
+    assert [d.text for d in context.displays.values()] == ["1,050,000", "1,048,576"]
+    # Sizes that differ compactly keep the compact form.
+    other = derive(
+        model("a", context_window=200_000), model("b", context_window=128_000)
+    )
+    assert other.a.advantages[0].sentence == (
+        "Larger context window: 200K tokens against 128K for B."
+    )
+
+
 def test_release_dates_compare_by_day_or_by_month():
     def newer(x, y):
         return derive(

@@ -347,3 +347,18 @@ def test_models_with_the_same_name_are_told_apart_by_slug_in_the_table():
         "Opus vs Other",
         "Opus vs Other",
     ]
+
+
+def test_a_best_size_is_not_shown_the_same_as_a_smaller_one():
+    result = table(
+        model("a", context_window=1_048_576),
+        model("b", context_window=1_050_000),
+        model("c", context_window=262_144),
+    )
+    context = row(result, "context_window")
+    assert context.best == ("b",)
+    assert [c.display.text for c in context.cells] == [
+        "1,048,576",
+        "1,050,000",
+        "262,144",
+    ]

@@ -563,3 +563,21 @@ def test_pages_of_random_catalogs_render_without_missing_values(client, first, s
             assert response.status_code == HTTPStatus.OK, url
             assert forbidden_words(html_of(response)) == [], url
         transaction.set_rollback(True)
+
+
+def test_context_windows_that_read_alike_are_shown_exactly_beside_the_claim(client):
+    LLMModelFactory(slug="wide-a", name="Wide A", context_window=1_048_576)
+    LLMModelFactory(slug="wide-b", name="Wide B", context_window=1_050_000)
+    text = visible_text(html_of(client.get("/compare/wide-a-vs-wide-b/")))
+    assert "1.05M" not in text
+    assert "1,048,576 Wide A" in text  # the key numbers
+    assert "1,050,000 tokens against 1,048,576" in text  # Wide B's advantage
+    assert "reads up to 1,050,000 tokens at once, against 1,048,576 for Wide A" in text
+
+
+def test_models_that_share_a_name_are_told_apart_on_the_page(client):
+    LLMModelFactory(slug="opus", name="Opus 4.6")
+    LLMModelFactory(slug="opus-default", name="Opus 4.6")
+    text = visible_text(html_of(client.get("/compare/opus-vs-opus-default/")))
+    assert "Opus 4.6 (opus) vs Opus 4.6 (opus-default)" in text
+    assert "Opus 4.6 vs Opus 4.6" not in text
