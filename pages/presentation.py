@@ -574,6 +574,9 @@ def pair_card(comparison: Comparison) -> tuple[list[CardLine], str]:
         gap_text = (
             f"{comparison.side(gap.leader).name} leads {gap.name} by {gap.gap_text}"
         )
+    elif any(row.is_shared and row.unit == "%" for row in comparison.benchmarks):
+        # Level on every shared % benchmark: there is one, with no gap to name.
+        gap_text = "Under 0.1 points apart on every shared benchmark in %"
     elif any(row.is_shared for row in comparison.benchmarks):
         gap_text = "No shared benchmark in %; see the table"
     else:

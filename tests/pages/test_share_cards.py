@@ -1,6 +1,7 @@
 """Share cards: each pair and model page names a 1200×630 PNG under 100 KB."""
 
 import re
+from decimal import Decimal
 from html import unescape
 from http import HTTPStatus
 from io import BytesIO
@@ -9,7 +10,12 @@ import pytest
 from PIL import Image
 
 from catalog.models import LLMModel
-from tests.factories import LLMModelFactory, OfferingFactory
+from tests.factories import (
+    BenchmarkFactory,
+    LLMModelFactory,
+    OfferingFactory,
+    ScoreFactory,
+)
 from tests.pages.support import html_of
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +137,13 @@ def test_card_queries_are_fixed_and_cached_until_an_edit(
     # A model's card: its facts are in memory now.
     with django_assert_num_queries(0):
         assert_card(client.get("/models/grok-4-20/card.png"))
+
+
+def test_card_of_a_level_pair_does_not_deny_the_percent_benchmark_they_share(client):
+    bench = BenchmarkFactory(slug="acc", name="Accuracy", unit="%")
+    for slug in ("level-a", "level-b"):
+        model = LLMModelFactory(slug=slug, name=slug.title())
+        ScoreFactory(model=model, benchmark=bench, value=Decimal("70"))
+    alt = og(html_of(client.get("/compare/level-a-vs-level-b/")))["og:image:alt"]
+    assert "No shared benchmark in %" not in alt
+    assert alt.endswith("Under 0.1 points apart on every shared benchmark in %.")
