@@ -553,6 +553,30 @@ def test_newer_answer_does_not_say_released_of_a_day_still_to_come():
     assert answer("2026-06-01", "2026-03", day).startswith("A, released on 1 Jun 2026;")
 
 
+def test_a_tiny_price_is_more_than_99_percent_cheaper_never_100():
+    comparison = derive(
+        model("a", offering("p", "0.001", "0.001")), model("b", offering("q", "1", "1"))
+    )
+    claim = comparison.prices["blended"]
+    assert (claim.saving_percent, claim.saving_text) == (99, "more than 99% cheaper")
+    assert claim.ratio_text == "1000.0× the price"
+    assert "more than 99% cheaper" in comparison.verdict
+    assert "100%" not in all_text(comparison)
+
+
+def test_vision_and_multimodal_input_for_the_same_model_are_one_advantage():
+    a = model("a", vision=True, multimodal=True)
+    b = model("b", vision=False, multimodal=False)
+    kinds = [x.kind for x in derive(a, b).a.advantages]
+    assert kinds == ["capability:vision+multimodal"]
+    assert derive(a, b).a.advantages[0].phrase == (
+        "image and other non-text input (B reads text only)"
+    )
+    # Only one of them differing stays its own advantage.
+    kinds = [x.kind for x in derive(a, replace(b, multimodal=True)).a.advantages]
+    assert kinds == ["capability:vision"]
+
+
 def test_two_free_models_are_both_free_in_the_verdict_not_zero_dollars():
     a = model("a", offering("p", "0", "0"))
     b = model("b", offering("q", "0", "0"))
