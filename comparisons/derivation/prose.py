@@ -395,6 +395,13 @@ def _provider_paragraph(a: Side, b: Side, facts: PairFacts) -> str:
     def verb(side: Side) -> str:
         return "was" if side.model.is_retired else "is"
 
+    if a.provider_count == b.provider_count == 0:
+        # "Both are available from no provider" says the opposite of what it means.
+        return (
+            f"Neither {'was' if a.model.is_retired and b.model.is_retired else 'is'} "
+            "available from any "
+            "provider in this catalog."
+        )
     if a.provider_count == b.provider_count and verb(a) == verb(b):
         first = (
             f"Both {'were' if a.model.is_retired else 'are'} available from {count(a)}."

@@ -577,6 +577,13 @@ def test_vision_and_multimodal_input_for_the_same_model_are_one_advantage():
     assert kinds == ["capability:vision"]
 
 
+def test_two_models_without_a_provider_are_said_to_have_none():
+    comparison = derive(model("a"), model("b"))
+    assert comparison.deep_dive[-1] == (
+        "Neither is available from any provider in this catalog."
+    )
+
+
 def test_two_free_models_are_both_free_in_the_verdict_not_zero_dollars():
     a = model("a", offering("p", "0", "0"))
     b = model("b", offering("q", "0", "0"))
