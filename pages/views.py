@@ -288,7 +288,9 @@ def compare_add(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             reverse("comparisons:models", args=[derivation.models_slug(slugs)])
         )
-    names = [ref.name for ref in sorted(refs, key=lambda ref: ref.slug)]
+    names = derivation.distinct_names(
+        [(ref.slug, ref.name) for ref in sorted(refs, key=lambda ref: ref.slug)]
+    )
     title = f"Add a model to {derivation.models_title(names)}"
     context = {
         "nav": "compare",

@@ -199,3 +199,13 @@ def test_page_queries_are_fixed_then_none_for_models_seen_since_the_edit(
     with django_assert_num_queries(0):
         path = "/compare/alpha-vs-delta-vs-gamma/"
         assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_models_that_share_a_name_are_told_apart_on_the_table_and_add_pages(client):
+    LLMModelFactory(slug="opus", name="Opus 4.6")
+    LLMModelFactory(slug="opus-default", name="Opus 4.6")
+    LLMModelFactory(slug="zeta", name="Zeta")
+    html = html_of(client.get("/compare/opus-vs-opus-default-vs-zeta/"))
+    assert "Opus 4.6 (opus) vs Opus 4.6 (opus-default) vs Zeta" in html
+    html = html_of(client.get("/compare/add/?m=opus&m=opus-default"))
+    assert "Add a model to Opus 4.6 (opus) vs Opus 4.6 (opus-default)" in html
