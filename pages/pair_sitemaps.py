@@ -87,10 +87,12 @@ def _pair_table_read() -> PairTable:
         model=OuterRef("pk"), input_price__isnull=False, output_price__isnull=False
     )
     indexable = models_with_last_change().in_service()
+    # Unordered: the models are put in code-point order below, and the default
+    # order by name made PostgreSQL sort every row by its collation first.
     rows = list(
-        indexable.annotate(has_price=Exists(priced)).values_list(
-            "pk", "slug", "has_price", "last_changed"
-        )
+        indexable.annotate(has_price=Exists(priced))
+        .order_by()
+        .values_list("pk", "slug", "has_price", "last_changed")
     )
     bits: dict[int, int] = {}
     benchmarks: dict[int, int] = {}
@@ -110,7 +112,7 @@ def _pair_table_read() -> PairTable:
     models.sort(key=lambda model: model.slug)
     curated = {
         pair_slug(a, b): updated
-        for a, b, updated in Comparison.objects.values_list(
+        for a, b, updated in Comparison.objects.order_by().values_list(
             "model_a__slug", "model_b__slug", "updated_at"
         )
     }
