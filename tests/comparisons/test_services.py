@@ -340,3 +340,13 @@ def test_continue_comparing_is_empty_when_the_pair_is_the_whole_catalog():
     a = make_priced_model("model-a", "1", "1")
     b = make_priced_model("model-b", "2", "2")
     assert comparison_build(model_a=a, model_b=b, today=TODAY).related == ()
+
+
+def test_continue_comparing_tells_apart_models_that_share_a_name():
+    a = LLMModelFactory(slug="model-a")
+    opus = LLMModelFactory(slug="opus", name="Opus 4.6")
+    LLMModelFactory(slug="model-z", name="Opus 4.6")
+
+    pairs = comparison_build(model_a=opus, model_b=a, today=TODAY).related
+    titles = {pair.slug: pair.title for pair in pairs}
+    assert titles["model-z-vs-opus"] == "Opus 4.6 (model-z) vs Opus 4.6 (opus)"
