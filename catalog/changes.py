@@ -46,6 +46,7 @@ from django.db import connections, router, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from catalog import extensions
 from catalog import models as catalog
 from catalog.models import ChangeKind, ChangeLogEntry, ChangeLogPruning
 from vocabulary.slugs import pair_slug
@@ -280,16 +281,41 @@ def _origin_is(origin, model_cls) -> bool:
     return isinstance(origin, model_cls)
 
 
+# --- Rows about a pair (catalog/extensions.py) ------------------------------------
+# Curated comparisons live in another app, which registers them: a pair row is
+# an object of its own in the feed (a `comparison` entry for its two models),
+# and its parts (FAQ entries) are changes to it.
+
+
+def _pair_models() -> tuple[type, ...]:
+    return tuple(records.model for records in extensions.pair_records())
+
+
+def _pair_sides(model_cls) -> tuple[str, str]:
+    return next(r.sides for r in extensions.pair_records() if r.model is model_cls)
+
+
+def _pair_parts() -> dict[type, tuple[str, type]]:
+    """Each part's model -> (its foreign key to the pair row, the pair row's model)."""
+    return {
+        part: (field, records.model)
+        for records in extensions.pair_records()
+        for part, field in records.parts.items()
+    }
+
+
 def _covered_by(instance, origin) -> bool:
-    """A row deleted with its model (or offering, comparison) is that object's change."""
-    if isinstance(instance, catalog.LLMModel | catalog.Comparison):
+    """A row deleted with its model (or offering, pair row) is that object's change."""
+    if isinstance(instance, (catalog.LLMModel, *_pair_models())):
         return False
+    part = _pair_parts().get(type(instance))
     if _origin_is(origin, catalog.LLMModel):
-        return not isinstance(instance, catalog.ComparisonFAQ)
+        # A pair row deleted with the model records itself; its parts go with it.
+        return part is None
     if isinstance(instance, catalog.PriceTier | catalog.PricePoint):
         return _origin_is(origin, catalog.Offering)
-    if isinstance(instance, catalog.ComparisonFAQ):
-        return _origin_is(origin, catalog.Comparison)
+    if part is not None:
+        return _origin_is(origin, part[1])
     return False
 
 
@@ -299,7 +325,7 @@ def loaded_keys(instance) -> dict:
 
 
 def remember_loaded(instance) -> None:
-    fields = TRACKED_FIELDS.get(type(instance), ())
+    fields = tracked_fields(type(instance))
     instance._change_log_loaded = {name: instance.__dict__.get(name) for name in fields}
 
 
@@ -311,8 +337,16 @@ TRACKED_FIELDS = {
     catalog.Offering: ("model_id", "provider_id"),
     catalog.Score: ("model_id", "benchmark_id"),
     catalog.Review: ("model_id", "reviewed_on", "reviewer"),
-    catalog.Comparison: ("model_a_id", "model_b_id"),
 }
+
+
+def tracked_fields(model_cls) -> tuple[str, ...]:
+    """The fields an object of this model is known by in the log (pair rows: their sides)."""
+    if model_cls in TRACKED_FIELDS:
+        return TRACKED_FIELDS[model_cls]
+    if model_cls in _pair_models():
+        return tuple(f"{side}_id" for side in _pair_sides(model_cls))
+    return ()
 
 
 class _Lookups:
@@ -400,6 +434,7 @@ def _object_entries(saved: list[tuple], *, deleting: bool = False) -> list[Entry
     lookups = _Lookups(now)
     entries: list[Entry] = []
     parents = _parents(saved)
+    pair_models = _pair_models()
     for obj, before in parents:
         if isinstance(obj, catalog.Offering | catalog.Score | catalog.Review):
             lookups.note(obj, "model", obj.model_id)
@@ -408,8 +443,8 @@ def _object_entries(saved: list[tuple], *, deleting: bool = False) -> list[Entry
                 _, field, related_cls = _CHILD_FIELDS[type(obj)]
                 lookups.note(obj, field, getattr(obj, f"{field}_id"))
                 lookups.note(obj, field, before.get(f"{field}_id"))
-        elif isinstance(obj, catalog.Comparison):
-            for side in ("model_a", "model_b"):
+        elif isinstance(obj, pair_models):
+            for side in _pair_sides(type(obj)):
                 lookups.note(obj, side, getattr(obj, f"{side}_id"))
                 lookups.note(obj, side, before.get(f"{side}_id"))
     lookups.fetch()
@@ -419,7 +454,7 @@ def _object_entries(saved: list[tuple], *, deleting: bool = False) -> list[Entry
             found = _model_entries(obj, before, deleting=deleting, now=now)
         elif isinstance(obj, catalog.Vendor | catalog.Provider | catalog.Benchmark):
             found = _named_entries(obj, before, deleting=deleting)
-        elif isinstance(obj, catalog.Comparison):
+        elif isinstance(obj, pair_models):
             found = _comparison_entries(obj, before, lookups)
         else:
             found = _child_entries(obj, before, lookups)
@@ -434,16 +469,16 @@ def is_unseen_write(instance) -> bool:
 
 
 def _parents(saved: list[tuple]) -> list[tuple]:
-    """Tiers and earlier prices change their offering; FAQ entries their comparison."""
+    """Tiers and earlier prices change their offering; a pair row's parts, the row."""
+    parts = _pair_parts()
     parents: list[tuple] = []
-    wanted: dict[type, set[int]] = {catalog.Offering: set(), catalog.Comparison: set()}
+    wanted: dict[type, set[int]] = {catalog.Offering: set()}
+    wanted.update((model_cls, set()) for model_cls in _pair_models())
     for obj, before in saved:
-        if not isinstance(
-            obj, catalog.PriceTier | catalog.PricePoint | catalog.ComparisonFAQ
-        ):
+        if not isinstance(obj, (catalog.PriceTier, catalog.PricePoint, *parts)):
             parents.append((obj, before))
             continue
-        field = _parent_field(obj)
+        field = parts[type(obj)][0] if type(obj) in parts else "offering"
         parent = _cached_parent(obj, field)
         if parent is None:
             related_cls = type(obj)._meta.get_field(field).related_model
@@ -454,10 +489,6 @@ def _parents(saved: list[tuple]) -> list[tuple]:
         if ids:
             parents.extend((p, {}) for p in parent_cls.objects.filter(pk__in=ids))
     return parents
-
-
-def _parent_field(obj) -> str:
-    return "comparison" if isinstance(obj, catalog.ComparisonFAQ) else "offering"
 
 
 def _cached_parent(obj, field: str):
@@ -508,7 +539,8 @@ def _child_entries(obj, before: dict, lookups: _Lookups) -> list[Entry]:
 
 def _comparison_entries(obj, before: dict, lookups: _Lookups) -> list[Entry]:
     entries = []
-    for a_id, b_id in _versions(obj, before, ("model_a_id", "model_b_id")):
+    sides = tuple(f"{side}_id" for side in _pair_sides(type(obj)))
+    for a_id, b_id in _versions(obj, before, sides):
         a, b = lookups.model(a_id), lookups.model(b_id)
         if a and b and a[1] and b[1]:
             entries.append(comparison_entry(a[0], b[0]))
@@ -566,30 +598,31 @@ def _model_entries(
     return entries
 
 
+# What a pair row's sides are read with, to tell whether partners see the pair.
+PAIR_SIDE_FIELDS = ("slug", "status", "publish_at")
+
+
 def _model_comparisons(
     obj, old_slug: str, was_visible: bool, visible_now: bool
 ) -> list[Entry]:
     entries = []
-    others = catalog.Comparison.objects.filter(
-        Q(model_a_id=obj.pk) | Q(model_b_id=obj.pk)
-    ).values_list(
-        "model_a_id",
-        "model_a__slug",
-        "model_a__status",
-        "model_a__publish_at",
-        "model_b__slug",
-        "model_b__status",
-        "model_b__publish_at",
-    )
-    for a_id, a_slug, a_status, a_at, b_slug, b_status, b_at in others:
-        mine = a_id == obj.pk
-        other = (b_slug, b_status, b_at) if mine else (a_slug, a_status, a_at)
-        if not model_visible(other[1], other[2]):
-            continue
-        if was_visible:
-            entries.append(comparison_entry(old_slug, other[0]))
-        if visible_now:
-            entries.append(comparison_entry(obj.slug, other[0]))
+    for records in extensions.pair_records():
+        a, b = records.sides
+        others = records.model.objects.filter(
+            Q(**{f"{a}_id": obj.pk}) | Q(**{f"{b}_id": obj.pk})
+        ).values_list(
+            f"{a}_id",
+            *(f"{side}__{name}" for side in (a, b) for name in PAIR_SIDE_FIELDS),
+        )
+        for a_id, a_slug, a_status, a_at, b_slug, b_status, b_at in others:
+            mine = a_id == obj.pk
+            other = (b_slug, b_status, b_at) if mine else (a_slug, a_status, a_at)
+            if not model_visible(other[1], other[2]):
+                continue
+            if was_visible:
+                entries.append(comparison_entry(old_slug, other[0]))
+            if visible_now:
+                entries.append(comparison_entry(obj.slug, other[0]))
     return entries
 
 

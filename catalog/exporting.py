@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
-from catalog import changes
+from catalog import changes, extensions
 from catalog import models as catalog
 from catalog.models import CAPABILITIES
 from vocabulary.prices import PriceForm, price_text
@@ -184,22 +184,6 @@ def _model(obj: catalog.LLMModel, *, published_only: bool = False) -> dict:
     }
 
 
-def _comparison(obj: catalog.Comparison) -> dict:
-    return {
-        "models": sorted([obj.model_a.slug, obj.model_b.slug]),
-        "featured": obj.is_featured,
-        "intro": obj.intro,
-        "verdict": obj.verdict,
-        "facts_record": obj.facts_record,
-        "reviewed_at": moment_text(obj.reviewed_at),
-        "reviewed_by": obj.reviewed_by,
-        "faq": [
-            {"question": entry.question, "answer": entry.answer}
-            for entry in sorted(obj.faq_entries.all(), key=lambda e: (e.position, e.pk))
-        ],
-    }
-
-
 def _models_queryset(*, published_only: bool):
     models = catalog.LLMModel.objects.all()
     if published_only:
@@ -221,15 +205,6 @@ def _models_queryset(*, published_only: bool):
         )
         .order_by("slug")
     )
-
-
-def _comparisons_queryset(*, published_only: bool):
-    comparisons = catalog.Comparison.objects.select_related("model_a", "model_b")
-    if published_only:
-        published = catalog.LLMModel.objects.published().values("pk")
-        comparisons = comparisons.filter(model_a__in=published, model_b__in=published)
-    comparisons = comparisons.prefetch_related("faq_entries")
-    return sorted(comparisons, key=lambda c: sorted([c.model_a.slug, c.model_b.slug]))
 
 
 def _head(now: dt.datetime | None) -> dict:
@@ -258,9 +233,9 @@ def catalog_export(
             _model(m, published_only=published_only)
             for m in _models_queryset(published_only=published_only)
         ]
-        document["comparisons"] = [
-            _comparison(c) for c in _comparisons_queryset(published_only=published_only)
-        ]
+        # Sections of other apps (curated comparisons), after the models.
+        for section in extensions.document_sections():
+            document[section.key] = section.export(published_only=published_only)
     return document
 
 
@@ -299,10 +274,13 @@ def catalog_export_chunks(
                 for m in batch
             )
             yield (", " if start else "") + text
-        comparisons = [
-            _comparison(c) for c in _comparisons_queryset(published_only=published_only)
-        ]
-        yield '], "comparisons": ' + json.dumps(comparisons, ensure_ascii=False) + "}"
+        yield "]"
+        for section in extensions.document_sections():
+            entries = section.export(published_only=published_only)
+            yield f", {json.dumps(section.key)}: " + json.dumps(
+                entries, ensure_ascii=False
+            )
+        yield "}"
 
 
 def published_objects(
@@ -311,7 +289,8 @@ def published_objects(
     """Some objects of the published catalog as the published export writes them.
 
     Keyed by kind, then slug (a comparison by its pair of slugs, sorted); what
-    is not there (or not published) is left out. The change feed answers with these.
+    is not there (or not published) is left out. The change feed answers with these;
+    pairs come from the apps that keep rows about pairs (catalog/extensions.py).
     """
     found: dict[str, dict] = {
         "vendor": {},
@@ -332,20 +311,8 @@ def published_objects(
         for obj in _models_queryset(published_only=True).filter(slug__in=models):
             found["model"][obj.slug] = _model(obj, published_only=True)
     if pairs:
-        wanted = Q()
-        for a, b in pairs:
-            wanted |= Q(model_a__slug=a, model_b__slug=b)
-            wanted |= Q(model_a__slug=b, model_b__slug=a)
-        published = catalog.LLMModel.objects.published().values("pk")
-        comparisons = (
-            catalog.Comparison.objects.filter(wanted)
-            .filter(model_a__in=published, model_b__in=published)
-            .select_related("model_a", "model_b")
-            .prefetch_related("faq_entries")
-        )
-        for obj in comparisons:
-            document = _comparison(obj)
-            found["comparison"][tuple(document["models"])] = document
+        for records in extensions.pair_records():
+            found["comparison"].update(records.published(pairs))
     return found
 
 

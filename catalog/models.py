@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models, router, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -24,7 +24,6 @@ from catalog.validators import (
 
 # CAPABILITY_LABELS is named here too, for the pages that list capabilities.
 from vocabulary.capabilities import CAPABILITIES, CAPABILITY_LABELS  # noqa: F401
-from vocabulary.slugs import pair_slug
 
 # Prices are US dollars per million tokens: up to 999,999.999999, six decimals
 # so that $0.0375 and float noise rounded from imports both fit exactly.
@@ -737,129 +736,6 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.model} reviewed {self.reviewed_on:%Y-%m-%d} by {self.reviewer}"
-
-
-class ComparisonQuerySet(models.QuerySet):
-    def for_pair(self, a_id: int, b_id: int) -> "ComparisonQuerySet":
-        """The curated comparison of two models, by their ids, in either order."""
-        return self.filter(
-            Q(model_a_id=a_id, model_b_id=b_id) | Q(model_a_id=b_id, model_b_id=a_id)
-        )
-
-
-class Comparison(TimeStampedModel):
-    """Editors' additions to one pair's page; any pair has a page without one."""
-
-    model_a = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
-    model_b = models.ForeignKey(LLMModel, on_delete=models.CASCADE, related_name="+")
-    is_featured = models.BooleanField(
-        "featured",
-        default=False,
-        help_text="Featured pairs lead the home page and related links.",
-    )
-    intro = models.TextField(
-        blank=True, help_text="Replaces the generated intro. Markdown."
-    )
-    verdict = models.TextField(
-        blank=True, help_text="Replaces the generated one-line verdict."
-    )
-    facts_record = models.JSONField(
-        "facts the text was written against",
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Recorded whenever the comparison is saved or marked reviewed. "
-        "If any of these facts changes, readers see the generated text instead "
-        "until an editor reviews the curated text again.",
-    )
-    reviewed_at = models.DateTimeField(
-        "text last reviewed", null=True, blank=True, editable=False
-    )
-    reviewed_by = models.CharField(
-        "text last reviewed by", max_length=200, blank=True, editable=False
-    )
-
-    objects = ComparisonQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "curated comparison"
-        ordering = ("-is_featured", "model_a__name", "model_b__name")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(model_a=models.F("model_b")),
-                name="comparison_of_two_models",
-            ),
-            models.UniqueConstraint(
-                Least("model_a", "model_b"),
-                Greatest("model_a", "model_b"),
-                name="one_comparison_per_pair",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model_a} vs {self.model_b}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Keep the pair in canonical order (slugs in code-point order).
-        if (
-            self.model_a_id
-            and self.model_b_id
-            and self.model_a.slug > self.model_b.slug
-        ):
-            self.model_a, self.model_b = self.model_b, self.model_a
-        if self.facts_record is None and self.model_a_id and self.model_b_id:
-            # New text is written against the facts of today: record them, so
-            # that a later change withholds it (catalog.services).
-            from catalog.services import curated_facts_current
-
-            self.facts_record = curated_facts_current(
-                model_a=self.model_a, model_b=self.model_b
-            )
-            if self.reviewed_at is None:
-                self.reviewed_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {
-                    *kwargs["update_fields"],
-                    "facts_record",
-                    "reviewed_at",
-                }
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "comparisons:pair", args=[pair_slug(self.model_a.slug, self.model_b.slug)]
-        )
-
-    def clean(self) -> None:
-        if self.model_a_id and self.model_a_id == self.model_b_id:
-            raise ValidationError({"model_b": "Choose two different models."})
-        if self.model_a_id and self.model_b_id:
-            clash = Comparison.objects.filter(
-                Q(model_a_id=self.model_a_id, model_b_id=self.model_b_id)
-                | Q(model_a_id=self.model_b_id, model_b_id=self.model_a_id)
-            ).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError("This pair already has a curated comparison.")
-
-
-class ComparisonFAQ(models.Model):
-    comparison = models.ForeignKey(
-        Comparison, on_delete=models.CASCADE, related_name="faq_entries"
-    )
-    question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower comes first."
-    )
-
-    class Meta:
-        verbose_name = "FAQ entry"
-        verbose_name_plural = "FAQ entries"
-        ordering = ("comparison", "position", "id")
-
-    def __str__(self) -> str:
-        return self.question
 
 
 class ChangeKind(models.TextChoices):

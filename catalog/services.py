@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from catalog.models import Comparison, LLMModel, Offering, PricePoint, Review, Score
+from catalog.models import LLMModel, Offering, PricePoint, Review, Score
 from vocabulary.prices import PriceForm, price_text
 
 DEPRECATION_WARNING_DAYS = 90
@@ -101,52 +101,6 @@ def review_queue_extra_sections(*, user) -> list[QueueSection]:
     """The sections registered by other apps, for this user."""
     sections = (provider(user=user) for provider in _queue_providers)
     return [section for section in sections if section is not None]
-
-
-# The rule that reads the facts a curated comparison rests on lives with the
-# comparison rules (the comparisons app registers it; catalog imports no app).
-CuratedFactsReader = Callable[..., dict]
-CuratedChangesLister = Callable[..., dict]
-_curated_rules: dict[str, Callable] = {}
-
-
-def curated_facts_rules_register(
-    *, reader: CuratedFactsReader, changes: CuratedChangesLister
-) -> None:
-    """Set how the facts behind curated text are read, reader(model_a=, model_b=),
-    and compared, changes(comparisons=) -> {pk: (change, ...)}."""
-    _curated_rules.update(reader=reader, changes=changes)
-
-
-def curated_facts_current(*, model_a: LLMModel, model_b: LLMModel) -> dict | None:
-    """Today's facts for a curated comparison of the two models (None: no rules set)."""
-    if "reader" not in _curated_rules:
-        return None
-    return _curated_rules["reader"](model_a=model_a, model_b=model_b)
-
-
-def curated_facts_changes(*, comparisons: list[Comparison]) -> dict[int, tuple]:
-    """For each comparison (by pk), the recorded facts that no longer hold, old → new."""
-    if "changes" not in _curated_rules:
-        return {}
-    return _curated_rules["changes"](comparisons=comparisons)
-
-
-@transaction.atomic
-def comparison_review_record(
-    *, comparisons: list[Comparison], reviewer: str
-) -> list[Comparison]:
-    """An editor checked the curated text against today's facts: record them anew."""
-    now = timezone.now()
-    for comparison in comparisons:
-        comparison.facts_record = curated_facts_current(
-            model_a=comparison.model_a, model_b=comparison.model_b
-        )
-        comparison.reviewed_at = now
-        comparison.reviewed_by = reviewer
-        comparison._change_reason = "Curated text reviewed"
-        comparison.save()
-    return comparisons
 
 
 def review_queue_build(*, today: dt.date | None = None) -> list[QueueSection]:

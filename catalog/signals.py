@@ -19,7 +19,9 @@ from catalog.cache import bump_catalog_version
 
 # Rows that are not the catalog itself: the change log's own.
 NOT_CATALOG = ("ChangeLogEntry", "ChangeLogPruning")
-# Catalog rows partners can see, directly or as part of another object.
+# Catalog rows partners can see, directly or as part of another object. Rows of
+# other apps that partners see (curated comparisons) are connected when those
+# apps register them (catalog/extensions.py).
 LOGGED = (
     "Vendor",
     "Provider",
@@ -30,8 +32,6 @@ LOGGED = (
     "PricePoint",
     "Score",
     "Review",
-    "Comparison",
-    "ComparisonFAQ",
 )
 
 
@@ -76,8 +76,15 @@ def connect() -> None:
         name = model.__name__
         if name.startswith("Historical") or name in NOT_CATALOG:
             continue
-        if name in LOGGED:
-            if model in changes.TRACKED_FIELDS:
+        connect_models([model], logged=name in LOGGED)
+
+
+def connect_models(models, *, logged: bool) -> None:
+    """Bump the catalog version on these models' writes; with `logged`, log them too."""
+    for model in models:
+        name = model._meta.label
+        if logged:
+            if changes.tracked_fields(model):
                 post_init.connect(
                     _loaded, sender=model, dispatch_uid=f"log-{name}-init"
                 )

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 # links land on the same page under its new address.
 MOVED_ADMIN_PAGES = {
     "catalog/partnerkey": "api/partnerkey",
+    "catalog/comparison": "comparisons/comparison",
 }
 
 urlpatterns = [

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from catalog.cache import is_shared_version, serving_version
-from catalog.models import Comparison, Offering, Score
+from catalog.models import Offering, Score
 from comparisons.derivation import pair_slug
+from comparisons.models import Comparison
 from pages.sitemaps import SiteUrlSitemap, models_with_last_change
 from vocabulary.process_memos import process_memo
 

@@ -18,10 +18,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from catalog.validators import SLUG_RE
 from comparisons import derivation, services
+from comparisons.models import Comparison as CuratedComparison
 from core.addresses import absolute_url
 from core.view_cache import cached_page
 from pages import presentation

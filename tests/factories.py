@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 
 from catalog import models
+from comparisons import models as curated
 from upstream import models as upstream_models
 
 
@@ -88,7 +89,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 class ComparisonFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Comparison
+        model = curated.Comparison
 
     model_a = factory.SubFactory(LLMModelFactory)
     model_b = factory.SubFactory(LLMModelFactory)

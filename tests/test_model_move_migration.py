@@ -20,22 +20,25 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from api.models import PartnerKey
-from catalog.models import (
-    Comparison,
-    LLMModel,
-    Offering,
-    PricePoint,
-    Provider,
-    Vendor,
-)
+from catalog.models import LLMModel, Offering, PricePoint, Provider, Vendor
+from comparisons.models import Comparison
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # The last migrations before any model left the catalog: the apps they moved to
 # had no migrations then.
-BEFORE_THE_MOVES = [("catalog", "0012_price_change_moments"), ("api", None)]
+BEFORE_THE_MOVES = [
+    ("catalog", "0012_price_change_moments"),
+    ("api", None),
+    ("comparisons", None),
+]
 # Which app each moved model (and its revision model) is filed under now.
-MOVED = {"partnerkey": "api"}
+MOVED = {
+    "partnerkey": "api",
+    "comparison": "comparisons",
+    "comparisonfaq": "comparisons",
+    "historicalcomparison": "comparisons",
+}
 WHEN = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 editors_group_migration = importlib.import_module(
@@ -222,7 +225,9 @@ def test_moved_models_keep_rows_revisions_keys_and_rights(executor):
     assert key_keeper.has_perm("api.add_partnerkey")
     assert not key_keeper.has_perm("catalog.add_partnerkey")
     editor = User.objects.get(username="edna")
-    assert editor.has_perm(f"{MOVED.get('comparison', 'catalog')}.change_comparison")
+    assert editor.has_perm("comparisons.change_comparison")
+    assert editor.has_perm("comparisons.view_historicalcomparison")
+    assert not editor.has_perm("catalog.change_comparison")
     assert not editor.has_perm("api.add_partnerkey")
 
     # The admin's log still names the objects it recorded, through their new app.

@@ -8,8 +8,8 @@ same classes produce each answer and describe it in the OpenAPI schema.
 from django.urls import reverse
 from rest_framework import serializers
 
-from catalog.models import Comparison
 from comparisons.derivation import formatting as fmt
+from comparisons.models import Comparison
 from core.addresses import absolute_url
 from vocabulary.prices import PriceForm, price_text
 from vocabulary.slugs import pair_slug

@@ -29,8 +29,9 @@ from api.comparisons.serializers import (
     ModelTableSerializer,
     PairSerializer,
 )
-from catalog.models import Comparison, LLMModel
+from catalog.models import LLMModel
 from comparisons import derivation, services
+from comparisons.models import Comparison
 
 PAIR_NOT_FOUND_MESSAGE = (
     "No such pair: use /api/v1/comparisons/<a>-vs-<b>/ with the slugs of two "

@@ -15,7 +15,7 @@ from catalog.importing.validation import (
     catalog_validate,
     document_load,
 )
-from catalog.importing.writing import KINDS, Writer, count_rows
+from catalog.importing.writing import Writer, count_rows, import_kinds
 
 UNKNOWN_SHAPE = (
     f'format: is required ("{FORMAT}"); the file is neither a {FORMAT} document nor '
@@ -96,10 +96,10 @@ def catalog_import(
 
 __all__ = [
     "FORMAT",
-    "KINDS",
     "CatalogError",
     "ImportResult",
     "catalog_import",
     "count_rows",
+    "import_kinds",
     "document_load",
 ]

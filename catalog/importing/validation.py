@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from catalog import extensions
 from catalog import models as catalog
 from catalog.importing import values as v
 from catalog.models import CAPABILITIES, OFFERING_CONTEXT_MESSAGE
@@ -64,7 +65,8 @@ class Catalog:
     providers: list[Item] = field(default_factory=list)
     benchmarks: list[Item] = field(default_factory=list)
     models: list[Item] = field(default_factory=list)
-    comparisons: list[Item] = field(default_factory=list)
+    # What each section of another app read (catalog/extensions.py), by key.
+    sections: dict[str, list] = field(default_factory=dict)
 
 
 def _blank(**kwargs) -> Field:
@@ -153,21 +155,6 @@ REVIEW = {
     "body": _blank(),
     "sources": Field(v.string_list, default=[]),
 }
-COMPARISON = {
-    "featured": Field(v.boolean, default=False, model_field="is_featured"),
-    "intro": _blank(),
-    "verdict": _blank(),
-    # What the curated text was written against: a restore keeps text that
-    # was already out of date withheld, instead of approving it anew.
-    "facts_record": Field(v.facts_record, keep_when_absent=True),
-    "reviewed_at": Field(v.moment, keep_when_absent=True),
-    "reviewed_by": Field(v.text, default="", keep_when_absent=True),
-}
-COMPARISON_NESTED = ("models", "faq")
-FAQ = {
-    "question": Field(v.text, "value"),
-    "answer": Field(v.text, "value"),
-}
 TOP_LEVEL = (
     "format",
     "exported_at",
@@ -177,13 +164,11 @@ TOP_LEVEL = (
     "providers",
     "benchmarks",
     "models",
-    "comparisons",
 )
 # Model fields whose document key has another name.
 DOC_KEYS = {
     "is_available": "available",
     "is_verified": "verified",
-    "is_featured": "featured",
     "input_modalities": "modalities.input",
     "output_modalities": "modalities.output",
     **{name: f"capabilities.{name}" for name in CAPABILITIES},
@@ -214,9 +199,14 @@ def document_load(raw: bytes | str) -> dict:
     return document
 
 
+def top_level_keys() -> tuple[str, ...]:
+    """The keys a document may have: the catalog's, then other apps' sections."""
+    return (*TOP_LEVEL, *(s.key for s in extensions.document_sections()))
+
+
 def catalog_validate(document: dict, *, progress: Callable = iter) -> Catalog:
     """Read and check a whole `catalog/1` document; raise CatalogError listing every problem."""
-    reader = _Reader()
+    reader = DocumentReader()
     result = reader.read(document, progress)
     if not reader.errors:
         reader.check_references()
@@ -225,7 +215,13 @@ def catalog_validate(document: dict, *, progress: Callable = iter) -> Catalog:
     return result
 
 
-class _Reader:
+class DocumentReader:
+    """Reads a document into items, gathering every error with its place.
+
+    Sections of other apps (catalog/extensions.py) read theirs with the same
+    helpers: entries(), read_object(), full_clean(), refer() and error().
+    """
+
     def __init__(self) -> None:
         self.errors: list[str] = []
         # (kind, slug) -> where the document refers to it
@@ -243,8 +239,9 @@ class _Reader:
     # -- the document -----------------------------------------------------
 
     def read(self, document: dict, progress: Callable) -> Catalog:
-        for key in sorted(set(document) - set(TOP_LEVEL)):
-            self.error(key, f"unknown key (allowed: {', '.join(TOP_LEVEL)})")
+        allowed = top_level_keys()
+        for key in sorted(set(document) - set(allowed)):
+            self.error(key, f"unknown key (allowed: {', '.join(allowed)})")
         if "format" not in document:
             self.error("format", f'is required ("{FORMAT}")')
         elif document["format"] != FORMAT:
@@ -277,19 +274,8 @@ class _Reader:
                 result.models.append(item)
         self.unique(result.models, "model")
 
-        pairs: dict[tuple[str, str], str] = {}
-        for path, raw in self.entries(document, "comparisons", "comparisons"):
-            item = self.read_comparison(raw, path)
-            if item is None or "pair" not in item.refs:
-                continue
-            pair = item.refs["pair"]
-            if pair in pairs:
-                self.error(
-                    f"{path}.models", f"this pair is already curated at {pairs[pair]}"
-                )
-            else:
-                pairs[pair] = path
-            result.comparisons.append(item)
+        for section in extensions.document_sections():
+            result.sections[section.key] = section.read(self, document)
         return result
 
     def entries(
@@ -338,8 +324,18 @@ class _Reader:
                 item.values[rule.model_field or key] = value
         return item
 
-    def full_clean(self, model_cls, item: Item, exclude: Iterable[str] = ()) -> None:
-        """Run the model's own validation (the admin's rules) on the item's values."""
+    def full_clean(
+        self,
+        model_cls,
+        item: Item,
+        exclude: Iterable[str] = (),
+        doc_keys: dict[str, str] | None = None,
+    ) -> None:
+        """Run the model's own validation (the admin's rules) on the item's values.
+
+        `doc_keys` names the fields whose document key differs, for error places.
+        """
+        doc_keys = {**DOC_KEYS, **(doc_keys or {})}
         instance = model_cls(**item.values)
         try:
             instance.full_clean(
@@ -351,7 +347,7 @@ class _Reader:
             for name, messages in error.message_dict.items():
                 place = item.path
                 if name != NON_FIELD_ERRORS:
-                    place = f"{item.path}.{DOC_KEYS.get(name, name)}"
+                    place = f"{item.path}.{doc_keys.get(name, name)}"
                 self.error(place, " ".join(dict.fromkeys(messages)))
 
     def unique(self, items: list[Item], kind: str) -> None:
@@ -521,39 +517,6 @@ class _Reader:
                 )
                 history.append(point)
         item.children = {"tiers": tiers, "price_history": history}
-        return item
-
-    # -- curated comparisons ----------------------------------------------
-
-    def read_comparison(self, raw: object, path: str) -> Item | None:
-        item = self.read_object(raw, path, COMPARISON, COMPARISON_NESTED)
-        if item is None:
-            return None
-        self.full_clean(catalog.Comparison, item, exclude=["model_a", "model_b"])
-        pair = raw.get("models")
-        place = f"{path}.models"
-        if pair is None:
-            self.error(place, "is required (the two model slugs)")
-        elif (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not all(isinstance(slug, str) for slug in pair)
-        ):
-            self.error(place, "must be a list of two model slugs")
-        elif pair[0] == pair[1]:
-            self.error(place, "must name two different models")
-        else:
-            for index, slug in enumerate(pair):
-                self.refer("model", slug, f"{place}[{index}]")
-            item.refs["pair"] = tuple(sorted(pair))
-
-        faq = []
-        for place, entry in self.entries(raw, "faq", f"{path}.faq"):
-            question = self.read_object(entry, place, FAQ)
-            if question is not None:
-                self.full_clean(catalog.ComparisonFAQ, question, exclude=["comparison"])
-                faq.append(question)
-        item.children = {"faq": faq}
         return item
 
     # -- references ------------------------------------------------------

@@ -11,23 +11,11 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from catalog import changes
+from catalog import changes, extensions
 from catalog import models as catalog
 from catalog.importing.validation import Catalog, Item
 
-KINDS = (
-    "vendors",
-    "providers",
-    "benchmarks",
-    "models",
-    "offerings",
-    "price tiers",
-    "price history",
-    "scores",
-    "reviews",
-    "comparisons",
-    "FAQ entries",
-)
+# The catalog's own rows, in the order import reports list them.
 KIND_OF_MODEL = {
     catalog.Vendor: "vendors",
     catalog.Provider: "providers",
@@ -38,11 +26,22 @@ KIND_OF_MODEL = {
     catalog.PricePoint: "price history",
     catalog.Score: "scores",
     catalog.Review: "reviews",
-    catalog.Comparison: "comparisons",
-    catalog.ComparisonFAQ: "FAQ entries",
 }
-LABEL_KIND = {model._meta.label: kind for model, kind in KIND_OF_MODEL.items()}
 BATCH = 500
+
+
+def kinds_of_models() -> dict:
+    """Each model an import writes -> its name in reports: the catalog's own, then
+    those of other apps' sections (catalog/extensions.py)."""
+    found = dict(KIND_OF_MODEL)
+    for section in extensions.document_sections():
+        found.update(section.kinds)
+    return found
+
+
+def import_kinds() -> tuple[str, ...]:
+    """The kinds an import reports, in order."""
+    return tuple(dict.fromkeys(kinds_of_models().values()))
 
 
 def _norm(value: Decimal | None) -> Decimal | None:
@@ -66,7 +65,8 @@ class Writer:
         self.user = user
         # Told of each difference written: (kind, instance or None, field, old, new).
         self.on_change = on_change
-        self.counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
+        self.kind_of = kinds_of_models()
+        self.counts: dict[str, Counter] = {kind: Counter() for kind in import_kinds()}
         self.notes: list[str] = []
 
     # -- generic upsert -----------------------------------------------------
@@ -75,7 +75,7 @@ class Writer:
         self, model_cls, existing: dict, wanted: list[tuple[object, dict]]
     ) -> dict:
         """Create or update rows keyed by natural key; return key -> instance."""
-        counts = self.counts[KIND_OF_MODEL[model_cls]]
+        counts = self.counts[self.kind_of[model_cls]]
         result, new = {}, []
         for key, values in wanted:
             obj = existing.get(key)
@@ -84,7 +84,7 @@ class Writer:
                 new.append(obj)
                 counts["created"] += 1
                 if self.on_change:
-                    self.on_change(KIND_OF_MODEL[model_cls], obj, None, None, values)
+                    self.on_change(self.kind_of[model_cls], obj, None, None, values)
             else:
                 changed = [
                     name
@@ -95,7 +95,7 @@ class Writer:
                     for name in changed:
                         if self.on_change:
                             self.on_change(
-                                KIND_OF_MODEL[model_cls],
+                                self.kind_of[model_cls],
                                 obj,
                                 name,
                                 getattr(obj, name),
@@ -159,9 +159,10 @@ class Writer:
 
     def delete(self, queryset) -> None:
         _, per_model = queryset.delete()
+        by_label = {model._meta.label: kind for model, kind in self.kind_of.items()}
         for label, number in per_model.items():
-            if label in LABEL_KIND:
-                self.counts[LABEL_KIND[label]]["deleted"] += number
+            if label in by_label:
+                self.counts[by_label[label]]["deleted"] += number
 
     # -- the catalog ----------------------------------------------------------
 
@@ -213,10 +214,13 @@ class Writer:
                 for review in item.children["reviews"]
             ],
         )
-        comparisons = self.write_comparisons(doc, models)
+        kept = {
+            section.key: section.write(self, doc.sections[section.key], models)
+            for section in extensions.document_sections()
+        }
 
         if self.prune:
-            self.prune_absent(doc, models, offerings, scores, reviews, comparisons)
+            self.prune_absent(doc, models, offerings, scores, reviews, kept)
 
     @staticmethod
     def model_values(item: Item, stored, vendors: dict) -> dict:
@@ -314,84 +318,18 @@ class Writer:
         self.bulk_create(catalog.PricePoint, new)
         return offerings
 
-    def write_comparisons(self, doc: Catalog, models: dict) -> dict:
-        wanted, faqs = [], []
-        for item in doc.comparisons:
-            first, second = (models[slug] for slug in item.refs["pair"])
-            key = tuple(sorted((first.pk, second.pk)))
-            # Stored in slug order, as Comparison.save() keeps them.
-            wanted.append(
-                (key, {**item.values, "model_a_id": first.pk, "model_b_id": second.pk})
-            )
-            faqs.append((key, item.children["faq"]))
-        existing = {
-            tuple(sorted((c.model_a_id, c.model_b_id))): c
-            for c in catalog.Comparison.objects.all()
-        }
-        comparisons = self.sync(catalog.Comparison, existing, wanted)
-
-        entries: dict[int, list] = {}
-        for entry in catalog.ComparisonFAQ.objects.order_by(
-            "comparison_id", "position", "id"
-        ):
-            entries.setdefault(entry.comparison_id, []).append(entry)
-        counts = self.counts["FAQ entries"]
-        new, stale = [], []
-        for key, questions in faqs:
-            comparison = comparisons[key]
-            current = entries.get(comparison.pk, [])
-            # Matched by order: the n-th question of the document is the n-th on the page.
-            for index, question in enumerate(questions):
-                if index < len(current):
-                    entry = current[index]
-                    changed = [
-                        name
-                        for name, value in question.values.items()
-                        if getattr(entry, name) != value
-                    ]
-                    if changed:
-                        for name in changed:
-                            setattr(entry, name, question.values[name])
-                        entry.save(update_fields=changed)
-                        counts["updated"] += 1
-                    else:
-                        counts["unchanged"] += 1
-                else:
-                    last = current[-1].position + 1 if current else 0
-                    position = last + index - len(current)
-                    new.append(
-                        catalog.ComparisonFAQ(
-                            comparison_id=comparison.pk,
-                            position=position,
-                            **question.values,
-                        )
-                    )
-                    counts["created"] += 1
-            stale.extend(entry.pk for entry in current[len(questions) :])
-        catalog.ComparisonFAQ.objects.bulk_create(new, batch_size=BATCH)
-        changes.objects_record((entry, {}) for entry in new)
-        if self.prune and stale:
-            self.delete(catalog.ComparisonFAQ.objects.filter(pk__in=stale))
-        # Curated text that arrives without recorded facts is tied to the facts
-        # it is imported with, as if an editor had saved it now.
-        unrecorded = [c for c in comparisons.values() if c.facts_record is None]
-        if unrecorded:
-            for comparison in unrecorded:
-                comparison.save(update_fields=["updated_at"])
-        return comparisons
-
     # -- --prune --------------------------------------------------------------
 
-    def prune_absent(
-        self, doc, models, offerings, scores, reviews, comparisons
-    ) -> None:
+    def prune_absent(self, doc, models, offerings, scores, reviews, kept) -> None:
         """Delete what the document does not mention, children before parents."""
 
         def keep(found: dict) -> list[int]:
             return [obj.pk for obj in found.values()]
 
         kept_models = [models[item.slug].pk for item in doc.models]
-        self.delete(catalog.Comparison.objects.exclude(pk__in=keep(comparisons)))
+        # Other apps' rows hang on models: theirs go first.
+        for section in extensions.document_sections():
+            section.prune(self, kept[section.key])
         self.delete(catalog.Review.objects.exclude(pk__in=keep(reviews)))
         self.delete(catalog.Score.objects.exclude(pk__in=keep(scores)))
         self.delete(catalog.Offering.objects.exclude(pk__in=keep(offerings)))
@@ -415,7 +353,7 @@ class Writer:
             absent = model_cls.objects.exclude(slug__in=[item.slug for item in items])
             still_used = list(absent.filter(pk__in=used).values_list("slug", flat=True))
             if still_used:
-                kind = KIND_OF_MODEL[model_cls]
+                kind = self.kind_of[model_cls]
                 self.notes.append(
                     f"kept {len(still_used)} {kind} not in the document because models in it "
                     f"still use them: {', '.join(sorted(still_used)[:10])}"
@@ -426,4 +364,4 @@ class Writer:
 
 def count_rows() -> dict[str, int]:
     """Rows per kind, for reports and tests."""
-    return {kind: model.objects.count() for model, kind in KIND_OF_MODEL.items()}
+    return {kind: model.objects.count() for model, kind in kinds_of_models().items()}

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.cache import catalog_version
-from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from comparisons import derivation
 from comparisons.derivation import (
     Comparison,
 )
+from comparisons.models import Comparison as CuratedComparison
 from comparisons.services.facts import (
     ModelRef,
     blend_input_weight,

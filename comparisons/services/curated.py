@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.cache import catalog_version
-from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel
 from catalog.services import QueueEntry, QueueSection
 from comparisons import derivation
 from comparisons.derivation import FactChange
+from comparisons.models import Comparison as CuratedComparison
 from comparisons.services.facts import (
     _models_queryset,
     blend_input_weight,
@@ -64,9 +65,26 @@ def curated_changes_list(
     return changes
 
 
+@transaction.atomic
+def comparison_review_record(
+    *, comparisons: list[CuratedComparison], reviewer: str
+) -> list[CuratedComparison]:
+    """An editor checked the curated text against today's facts: record them anew."""
+    now = timezone.now()
+    for comparison in comparisons:
+        comparison.facts_record = curated_facts_read(
+            model_a=comparison.model_a, model_b=comparison.model_b
+        )
+        comparison.reviewed_at = now
+        comparison.reviewed_by = reviewer
+        comparison._change_reason = "Curated text reviewed"
+        comparison.save()
+    return comparisons
+
+
 def curated_out_of_date_section(*, user) -> QueueSection | None:
     """The review queue's "Curated text out of date": comparisons whose text is withheld."""
-    if not user.has_perm("catalog.view_comparison"):
+    if not user.has_perm("comparisons.view_comparison"):
         return None
     section = QueueSection(
         CURATED_SECTION_KEY,
@@ -75,7 +93,7 @@ def curated_out_of_date_section(*, user) -> QueueSection | None:
         "readers see the generated intro, verdict and FAQ instead. Check the text "
         "against the changes listed, edit it if needed, and save it or mark it "
         "reviewed to show it again.",
-        more_url=reverse("admin:catalog_comparison_changelist") + "?curated=stale",
+        more_url=reverse("admin:comparisons_comparison_changelist") + "?curated=stale",
     )
     comparisons = list(
         CuratedComparison.objects.select_related("model_a", "model_b").order_by(
@@ -83,12 +101,12 @@ def curated_out_of_date_section(*, user) -> QueueSection | None:
         )
     )
     changes = curated_changes_list(comparisons=comparisons)
-    can_review = user.has_perm("catalog.change_comparison")
+    can_review = user.has_perm("comparisons.change_comparison")
     for comparison in comparisons:
         found = changes.get(comparison.pk)
         if not found:
             continue
-        url = reverse("admin:catalog_comparison_change", args=[comparison.pk])
+        url = reverse("admin:comparisons_comparison_change", args=[comparison.pk])
         entry = QueueEntry(
             None,
             "; ".join(str(change) for change in found),
@@ -96,7 +114,7 @@ def curated_out_of_date_section(*, user) -> QueueSection | None:
             label=str(comparison),
         )
         entry.review_url = (
-            reverse("admin:catalog_comparison_mark_reviewed", args=[comparison.pk])
+            reverse("admin:comparisons_comparison_mark_reviewed", args=[comparison.pk])
             if can_review
             else ""
         )

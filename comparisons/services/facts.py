@@ -15,7 +15,6 @@ from django.db.models import (
 )
 
 from catalog.cache import is_shared_version
-from catalog.models import Comparison as CuratedComparison
 from catalog.models import LLMModel, Offering, Review, Score
 from comparisons import derivation
 from comparisons.derivation import (
@@ -27,6 +26,7 @@ from comparisons.derivation import (
     ScoreFacts,
     TierFacts,
 )
+from comparisons.models import Comparison as CuratedComparison
 from vocabulary.process_memos import process_memo
 
 BLEND_WEIGHT_MESSAGE = (

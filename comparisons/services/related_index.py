@@ -28,7 +28,7 @@ from catalog.models import (
     LLMModel,
     Offering,
 )
-from catalog.models import Comparison as CuratedComparison
+from comparisons.models import Comparison as CuratedComparison
 from comparisons.services.facts import ModelRef
 from vocabulary.process_memos import process_memo
 

@@ -5,7 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.models import PartnerKey
-from catalog.models import ComparisonFAQ, LLMModel, PriceTier
+from catalog.models import LLMModel, PriceTier
+from comparisons.models import ComparisonFAQ
 from tests.factories import (
     ComparisonFactory,
     LLMModelFactory,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from catalog import models
 from catalog.exporting import catalog_export
+from comparisons import models as curated
 from tests.factories import LLMModelFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def without_time(document: dict) -> dict:
 
 
 def empty_the_catalog() -> None:
-    models.Comparison.objects.all().delete()
+    curated.Comparison.objects.all().delete()
     models.LLMModel.objects.all().delete()
     models.Vendor.objects.all().delete()
     models.Provider.objects.all().delete()

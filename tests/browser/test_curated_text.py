@@ -14,8 +14,9 @@ PAIR = "gpt-4-1-mini-vs-grok-4-20"
 CURATED = "its input price is 68% lower ($0.40 against $1.25 per million tokens)"
 RESTORE = """
 from decimal import Decimal
-from catalog.models import Comparison, Offering
-from catalog.services import comparison_review_record
+from catalog.models import Offering
+from comparisons.models import Comparison
+from comparisons.services.curated import comparison_review_record
 offering = Offering.objects.get(model__slug="gpt-4-1-mini", provider__slug="openai")
 offering.input_price = Decimal("0.40")
 offering.save()

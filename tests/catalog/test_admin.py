@@ -13,14 +13,13 @@ from catalog.models import (
     OFFERING_CONTEXT_MESSAGE,
     TOKENS_MESSAGE,
     TOKENS_TOO_LARGE_MESSAGE,
-    Comparison,
-    ComparisonFAQ,
     LLMModel,
     Offering,
     PriceTier,
     Review,
 )
 from catalog.validators import MODALITY_MESSAGE, PARTIAL_DATE_MESSAGE, SLUG_VS_MESSAGE
+from comparisons.models import Comparison, ComparisonFAQ
 from tests.catalog.adminforms import (
     change_form_data,
     field_errors,
@@ -251,6 +250,17 @@ def test_old_partner_key_admin_addresses_lead_to_the_new_ones(admin_client):
         assert admin_client.get(new).status_code == HTTPStatus.OK
 
 
+def test_old_curated_comparison_admin_addresses_lead_to_the_new_ones(
+    admin_client, catalog
+):
+    comparison = Comparison.objects.get()
+    new = _url("comparison", "change", comparison.pk, app_label="comparisons")
+    response = admin_client.get(f"/admin/catalog/comparison/{comparison.pk}/change/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == new
+    assert admin_client.get(new).status_code == HTTPStatus.OK
+
+
 # --- Validation: on the field, in plain words, nothing saved ------------------------
 
 
@@ -407,7 +417,7 @@ def test_negative_tier_price_refused_on_its_field(admin_client):
 
 def test_comparison_of_a_model_with_itself_refused(admin_client):
     model = LLMModelFactory()
-    url = _url("comparison", "add")
+    url = _url("comparison", "add", app_label="comparisons")
     data = change_form_data(admin_client.get(url))
     data.update({"model_a": str(model.pk), "model_b": str(model.pk)})
     response = admin_client.post(url, data)

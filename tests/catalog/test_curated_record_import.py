@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.exporting import catalog_export
-from catalog.models import Comparison, Offering
+from catalog.models import Offering
+from comparisons.models import Comparison
 from tests.factories import ComparisonFactory
 
 pytestmark = pytest.mark.django_db

@@ -333,7 +333,7 @@ def test_curated_comparison_of_a_draft_views_on_site_as_preview(editor_client):
     comparison = ComparisonFactory(
         model_a=draft, model_b=LLMModelFactory(slug="a-live")
     )
-    url = reverse("admin:catalog_comparison_change", args=[comparison.pk])
+    url = reverse("admin:comparisons_comparison_change", args=[comparison.pk])
     assert b"/compare/a-live-vs-b-draft/?preview=1" in editor_client.get(url).content
 
 

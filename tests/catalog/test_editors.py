@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from api.models import PartnerKey
-from catalog.models import Comparison, LLMModel, Offering, PricePoint, Review
+from catalog.models import LLMModel, Offering, PricePoint, Review
+from comparisons.models import Comparison
 from tests.catalog.adminforms import change_form_data
 from tests.factories import (
     ComparisonFactory,
@@ -149,7 +150,7 @@ def test_editor_adds_a_review_on_the_model_page(editor_client):
 
 def test_editor_edits_a_curated_comparison_and_its_faq(editor_client):
     comparison = ComparisonFactory()
-    url = reverse("admin:catalog_comparison_change", args=[comparison.pk])
+    url = reverse("admin:comparisons_comparison_change", args=[comparison.pk])
     data = change_form_data(editor_client.get(url))
     data.update(
         {
@@ -174,7 +175,7 @@ def test_editor_finds_models_with_autocomplete_for_a_comparison(editor_client):
     response = editor_client.get(
         reverse("admin:autocomplete"),
         {
-            "app_label": "catalog",
+            "app_label": "comparisons",
             "model_name": "comparison",
             "field_name": "model_a",
             "term": "need",
@@ -216,10 +217,10 @@ def test_editor_cannot_change_an_existing_user_or_key(editor_client, editor):
     assert not editor.is_superuser
 
 
-def test_editor_home_lists_catalog_and_upstream_data_only(editor_client):
+def test_editor_home_lists_catalog_comparisons_and_upstream_data_only(editor_client):
     response = editor_client.get(reverse("admin:index"))
     apps = {app["app_label"] for app in response.context["app_list"]}
-    assert apps == {"catalog", "upstream"}
+    assert apps == {"catalog", "comparisons", "upstream"}
     names = {m["object_name"] for m in response.context["app_list"][0]["models"]}
     assert "PartnerKey" not in names
     assert "Offering" in names

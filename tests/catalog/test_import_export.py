@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from catalog import models as catalog
 from catalog.exporting import catalog_export, catalog_export_chunks
+from comparisons import models as curated
 from tests.catalog.documents import snapshot, valid_document
 from tests.factories import (
     BenchmarkFactory,
@@ -54,7 +55,7 @@ def without_stamp(document: dict) -> dict:
 
 def empty_the_catalog() -> None:
     for model_cls in (
-        catalog.Comparison,
+        curated.Comparison,
         catalog.LLMModel,
         catalog.Vendor,
         catalog.Provider,
@@ -371,11 +372,11 @@ def test_prune_deletes_only_what_the_document_leaves_out(tmp_path):
     assert list(catalog.Provider.objects.values_list("slug", flat=True)) == ["openai"]
     assert not catalog.Score.objects.exists()
     assert not catalog.PriceTier.objects.exists()
-    assert not catalog.ComparisonFAQ.objects.exists()
+    assert not curated.ComparisonFAQ.objects.exists()
     # Still listed, so kept.
     assert catalog.Benchmark.objects.filter(slug="swe-bench-verified").exists()
     assert catalog.Review.objects.count() == 1
-    assert catalog.Comparison.objects.count() == 1
+    assert curated.Comparison.objects.count() == 1
     assert "deleted 6" in output
 
 
@@ -426,7 +427,7 @@ def test_comparison_pair_is_matched_in_either_order(tmp_path):
 
     output = run_import(tmp_path, document)
 
-    comparison = catalog.Comparison.objects.get()
+    comparison = curated.Comparison.objects.get()
     assert comparison.verdict == "Mini for most."
     assert (comparison.model_a.slug, comparison.model_b.slug) == (
         "gpt-4-1",
@@ -515,7 +516,7 @@ def test_database_refusal_midway_rolls_back_everything(tmp_path):
 
     with (
         mock.patch(
-            "catalog.importing.writing.Writer.write_comparisons",
+            "comparisons.catalog_format._write_faq",
             side_effect=IntegrityError("simulated"),
         ),
         pytest.raises(

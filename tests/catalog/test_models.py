@@ -5,7 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from catalog.models import Comparison, LLMModel, Offering, PricePoint
+from catalog.models import LLMModel, Offering, PricePoint
+from comparisons.models import Comparison
 from tests.factories import (
     ComparisonFactory,
     LLMModelFactory,

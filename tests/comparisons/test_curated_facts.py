@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.cache import bump_catalog_version
-from catalog.models import ComparisonFAQ, LLMModel, Offering, Score
-from catalog.services import comparison_review_record
+from catalog.models import LLMModel, Offering, Score
 from comparisons import services
+from comparisons.models import ComparisonFAQ
+from comparisons.services.curated import comparison_review_record
 from tests.factories import ComparisonFactory
 from tests.pages.support import PAIR_URL, html_of, visible_text
 
@@ -170,7 +171,7 @@ def test_page_and_api_withhold_the_text_at_once(
     queue = admin_client.get(reverse("admin:index")).content.decode()
     assert "Curated text out of date (1)" in queue
     assert "GPT-4.1 Mini input price: $0.40 → $0.30" in queue
-    review = reverse("admin:catalog_comparison_mark_reviewed", args=[curated.pk])
+    review = reverse("admin:comparisons_comparison_mark_reviewed", args=[curated.pk])
     assert review in queue
     assert admin_client.post(review).status_code == HTTPStatus.FOUND
     assert VERDICT in visible_text(html_of(client.get(PAIR_URL)))
@@ -184,7 +185,7 @@ def test_saving_the_change_form_records_the_facts(
 ):
     mini, _ = reference_models
     set_price(mini, "openai", "0.30")
-    url = reverse("admin:catalog_comparison_change", args=[curated.pk])
+    url = reverse("admin:comparisons_comparison_change", args=[curated.pk])
     page = admin_client.get(url).content.decode()
     assert "GPT-4.1 Mini input price: $0.40 → $0.30" in page
     faq = curated.faq_entries.get()

@@ -8,7 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from catalog.cache import UNSHARED_PREFIX
-from catalog.models import ComparisonFAQ, LLMModel
+from catalog.models import LLMModel
+from comparisons.models import ComparisonFAQ
 from comparisons.services import (
     blend_input_weight,
     comparison_build,

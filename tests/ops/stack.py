@@ -258,7 +258,8 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 SEED_SCRIPT = """
 import json
 from django.contrib.auth.models import User
-from catalog.models import Comparison, ComparisonFAQ
+from comparisons.models import ComparisonFAQ
+from comparisons.models import Comparison
 from api.models import PartnerKey
 from tests import factories as f
 

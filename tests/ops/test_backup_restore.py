@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog import models
 from catalog.exporting import catalog_export_chunks
+from comparisons import models as curated
 from tests.factories import (
     BenchmarkFactory,
     LLMModelFactory,
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 # Everything a backup must hold, in the order they can be deleted.
 CATALOG_MODELS = (
-    models.ComparisonFAQ,
-    models.Comparison,
+    curated.ComparisonFAQ,
+    curated.Comparison,
     models.Review,
     models.Score,
     models.PricePoint,
@@ -51,7 +52,7 @@ def natural_key(instance) -> tuple:
         return (instance.slug,)
     if isinstance(instance, models.Offering):
         return (instance.model.slug, instance.provider.slug)
-    if isinstance(instance, models.Comparison):
+    if isinstance(instance, curated.Comparison):
         return tuple(sorted((instance.model_a.slug, instance.model_b.slug)))
     raise AssertionError(f"no natural key for {instance!r}")
 
@@ -177,17 +178,17 @@ def full_catalog():
     ReviewFactory(
         model=alpha, reviewed_on=dt.date(2025, 2, 1), reviewer="Editorial team"
     )
-    comparison = models.Comparison.objects.create(
+    comparison = curated.Comparison.objects.create(
         model_a=beta,
         model_b=alpha,
         is_featured=True,
         intro="Curated intro.",
         verdict="Alpha.",
     )
-    models.ComparisonFAQ.objects.create(
+    curated.ComparisonFAQ.objects.create(
         comparison=comparison, question="Which is cheaper?", answer="Alpha.", position=0
     )
-    models.ComparisonFAQ.objects.create(
+    curated.ComparisonFAQ.objects.create(
         comparison=comparison,
         question="Which reads images?",
         answer="*Alpha*.",
@@ -226,7 +227,7 @@ def test_restore_with_prune_undoes_edits_deletions_and_additions(
         provider_model_id="oops"
     )
     models.Score.objects.filter(model__slug="beta").update(is_verified=True)
-    models.ComparisonFAQ.objects.filter(position=1).update(answer="Tampered.")
+    curated.ComparisonFAQ.objects.filter(position=1).update(answer="Tampered.")
     LLMModelFactory(slug="stray", name="Stray")
     assert catalog_snapshot() != before
 

@@ -8,7 +8,6 @@ from django.db.models import Count
 from catalog.cache import catalog_version
 from catalog.models import (
     Benchmark,
-    Comparison,
     LLMModel,
     Offering,
     Provider,
@@ -16,6 +15,7 @@ from catalog.models import (
     Score,
     Vendor,
 )
+from comparisons.models import Comparison
 
 pytestmark = pytest.mark.django_db
 

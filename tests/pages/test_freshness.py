@@ -6,7 +6,8 @@ from http import HTTPStatus
 
 import pytest
 
-from catalog.models import Comparison, Offering, Review, Score
+from catalog.models import Offering, Review, Score
+from comparisons.models import Comparison
 from tests.factories import ReviewFactory
 from tests.pages.support import PAIR_URL, html_of, visible_text
 

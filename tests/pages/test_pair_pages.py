@@ -13,7 +13,8 @@ from django.utils.html import strip_tags
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.models import CAPABILITY_LABELS, ComparisonFAQ, LLMModel
+from catalog.models import CAPABILITY_LABELS, LLMModel
+from comparisons.models import ComparisonFAQ
 from comparisons.services import pair_slug
 from pages.forms import (
     TOKENS_NEGATIVE_MESSAGE,

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from catalog.models import ComparisonFAQ
+from comparisons.models import ComparisonFAQ
 from core.page_cache import local_pages
 from core.view_cache import rendered_once
 from tests.factories import ComparisonFactory

@@ -23,8 +23,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from api.models import PartnerKey
-from catalog.models import Comparison, LLMModel, Review, Vendor
+from catalog.models import LLMModel, Review, Vendor
 from catalog.validators import without_invisible
+from comparisons.models import Comparison
 from tests.security.conftest import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -334,7 +335,7 @@ def test_admin_shows_hostile_text_escaped(admin_client, hostile_catalog):
         reverse("admin:catalog_llmmodel_change", args=[model.pk]),
         reverse("admin:catalog_review_changelist"),
         reverse("admin:catalog_review_change", args=[review.pk]),
-        reverse("admin:catalog_comparison_changelist"),
+        reverse("admin:comparisons_comparison_changelist"),
         reverse("admin:catalog_vendor_changelist"),
         reverse("admin:catalog_llmmodel_history", args=[model.pk]),
     ]

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.cache import bump_catalog_version
+from catalog.extensions import generated_rows
 from catalog.models import (
     Benchmark,
-    Comparison,
     LLMModel,
     Offering,
     PriceTier,
@@ -276,27 +276,11 @@ class Generator:
                 )
         return Review.objects.bulk_create(reviews, batch_size=1000)
 
-    def comparisons(self, models: list[LLMModel]) -> list[Comparison]:
-        published = [m for m in models if m.status == LLMModel.Status.PUBLISHED]
-        wanted = max(1, len(published) // 20)
-        pairs: set[tuple[int, int]] = set()
-        while len(pairs) < wanted and len(published) > 1:
-            a, b = sorted(self.rng.sample(published, 2), key=lambda m: m.slug)
-            pairs.add((a.pk, b.pk))
-        by_pk = {m.pk: m for m in published}
-        return Comparison.objects.bulk_create(
-            Comparison(
-                model_a=by_pk[a],
-                model_b=by_pk[b],
-                is_featured=index < 6,
-                verdict=f"{by_pk[a].name} and {by_pk[b].name}: pick by price and context.",
-            )
-            for index, (a, b) in enumerate(sorted(pairs))
-        )
-
 
 def delete_catalog() -> None:
-    Comparison.objects.all().delete()
+    # Other apps' rows hang on models (catalog/extensions.py): theirs go first.
+    for rows in generated_rows():
+        rows.delete()
     LLMModel.objects.all().delete()
     for model in (Vendor, Provider, Benchmark):
         model.objects.all().delete()
@@ -356,7 +340,7 @@ class Command(BaseCommand):
                 PriceTier,
                 Score,
                 Review,
-                Comparison,
+                *(table for rows in generated_rows() for table in rows.tables),
             )
         ]
         with connection.cursor() as cursor:
@@ -380,5 +364,9 @@ class Command(BaseCommand):
             "price tiers": len(generator.tiers(offerings)),
             "scores": len(generator.scores(models, benchmarks)),
             "reviews": len(generator.reviews(models)),
-            "curated comparisons": len(generator.comparisons(models)),
+            # Then other apps' rows (curated comparisons), from the same seed.
+            **{
+                rows.label: rows.generate(generator.rng, models)
+                for rows in generated_rows()
+            },
         }

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from catalog.importing import KINDS, CatalogError, catalog_import, document_load
+from catalog.importing import CatalogError, catalog_import, document_load, import_kinds
 from catalog.importing.models_dev import FACTS_FILENAME
 
 MAX_ERRORS_SHOWN = 200
@@ -129,7 +129,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Read as {result.source_format} data.")
         header = f"{'':<14}{'created':>9}{'updated':>9}{'unchanged':>11}{'deleted':>9}"
         self.stdout.write(header)
-        for kind in KINDS:
+        for kind in import_kinds():
             c = result.counts[kind]
             if not any(c.values()):
                 continue
