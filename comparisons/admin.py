@@ -69,19 +69,22 @@ class ComparisonAdmin(CatalogAdmin):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(faq_count=Count("faq_entries"))
 
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        self._changes = None  # read once per page, for every row's status
-        return super().changelist_view(request, extra_context)
-
     def _changes_of(self, obj: Comparison) -> tuple:
-        changes = getattr(self, "_changes", None)
-        if changes is None or obj.pk not in changes:
-            return curated_changes_list(comparisons=[obj]).get(obj.pk, ())
-        return changes[obj.pk]
+        # Kept on the row, not on this admin: one admin serves every request,
+        # so what it kept would describe another request's rows.
+        changes = getattr(obj, "_curated_changes", None)
+        if changes is None:
+            changes = curated_changes_list(comparisons=[obj]).get(obj.pk, ())
+            obj._curated_changes = changes
+        return changes
 
     def get_changelist_instance(self, request: HttpRequest):
         changelist = super().get_changelist_instance(request)
-        self._changes = curated_changes_list(comparisons=list(changelist.result_list))
+        # Read once per page, for every row's status.
+        rows = list(changelist.result_list)
+        changes = curated_changes_list(comparisons=rows)
+        for row in rows:
+            row._curated_changes = changes.get(row.pk, ())
         return changelist
 
     @admin.display(description="Curated text")

@@ -180,6 +180,20 @@ def test_page_and_api_withhold_the_text_at_once(
     assert "Curated text out of date (0)" in queue
 
 
+def test_change_form_reads_the_facts_anew_after_the_list_was_shown(
+    admin_client, reference_models, curated
+):
+    """One admin object serves every request: the list shown before a price
+    change must not decide what the change form says after it."""
+    listed = admin_client.get(reverse("admin:comparisons_comparison_changelist"))
+    assert "Shown" in listed.content.decode()
+    mini, _ = reference_models
+    set_price(mini, "openai", "0.30")
+    url = reverse("admin:comparisons_comparison_change", args=[curated.pk])
+    page = admin_client.get(url).content.decode()
+    assert "GPT-4.1 Mini input price: $0.40 → $0.30" in page
+
+
 def test_saving_the_change_form_records_the_facts(
     admin_client, reference_models, curated
 ):
