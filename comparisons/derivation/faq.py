@@ -310,13 +310,7 @@ def _on_or_in(value: str) -> str:
 
 
 def _is_to_come(value: str, today: date | None) -> bool:
-    """Whether a release date is still ahead of `today` (a month: after its month)."""
-    parts = fmt.partial_date_parts(value)
-    if today is None or parts is None:
-        return False
-    if parts[2] is None:
-        return parts[:2] > (today.year, today.month)
-    return parts > (today.year, today.month, today.day)
+    return today is not None and fmt.is_to_come(value, today)
 
 
 def _faq_newer(

@@ -168,6 +168,16 @@ def partial_date_parts(value: str | None) -> tuple[int, int, int | None] | None:
     return None
 
 
+def is_to_come(value: str | None, today: date) -> bool:
+    """Whether a partial date is still ahead of `today` (a month: after today's month)."""
+    parts = partial_date_parts(value)
+    if parts is None:
+        return False
+    if parts[2] is None:
+        return parts[:2] > (today.year, today.month)
+    return parts > (today.year, today.month, today.day)
+
+
 def partial_date_text(value: str | None) -> str:
     """'2025-01' -> 'Jan 2025'; '2025-04-01' -> '1 Apr 2025'; unknown -> '—'."""
     parts = partial_date_parts(value)
