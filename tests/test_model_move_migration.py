@@ -4,8 +4,10 @@ The test takes its database back to the schema before the moves, fills it the
 way a live site is filled (through that schema's own models), migrates forward
 and reads everything back through today's models. It runs the real migrations,
 so it needs a transaction of its own: on SQLite the schema editor cannot run
-inside the test's transaction. `serialized_rollback` gives the tests that follow
-back the rows migrations made (the Editors group among them).
+inside the test's transaction. Like every transactional test it runs after the
+others (pytest-django orders them last) and leaves empty tables behind; no
+`serialized_rollback`, whose reload of the content types collides with the ones a
+transactional test run before it left (IntegrityError at set-up).
 """
 
 import datetime as dt
@@ -23,7 +25,7 @@ from api.models import PartnerKey
 from catalog.models import LLMModel, Offering, PricePoint, Provider, Vendor
 from comparisons.models import Comparison
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The last migrations before any model left the catalog: the apps they moved to
 # had no migrations then.
