@@ -341,7 +341,6 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "description_html": markdown_html(model.description),
         "specs": presentation.model_specs(facts),
         "lifecycle_notice": presentation.model_lifecycle_notice(facts),
-        "released_word": presentation.model_released_word(facts),
         "price_rows": price_rows,
         "reference": reference,
         "provider_count": presentation.model_provider_count(facts),

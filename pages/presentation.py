@@ -300,13 +300,6 @@ def _notices(comparison: Comparison) -> tuple[Notice, ...]:
     return tuple(notices)
 
 
-def model_released_word(facts: ModelFacts) -> str:
-    """'released', or 'due for release' while the release date is still to come."""
-    if formatting.is_to_come(facts.release_date, timezone.localdate()):
-        return "due for release"
-    return "released"
-
-
 def model_lifecycle_notice(facts: ModelFacts) -> Notice | None:
     """A model page's lifecycle notice, for today (the calendar can retire it)."""
     today = timezone.localdate()

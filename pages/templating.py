@@ -9,6 +9,7 @@ pair page renders several hundred values and Jinja2 compiles templates to Python
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
@@ -46,6 +47,13 @@ def money(value: Any) -> Markup:
 
 def tokens(value: int | None) -> Markup:
     return show(formatting.tokens_display(value))
+
+
+def released_word(value: str | None) -> str:
+    """'released', or 'due for release' while the release date is still to come."""
+    if formatting.is_to_come(value, timezone.localdate()):
+        return "due for release"
+    return "released"
 
 
 def partial_date(value: str | None) -> Markup:
@@ -86,6 +94,7 @@ FILTERS = {
     "money": money,
     "tokens": tokens,
     "partial_date": partial_date,
+    "released_word": released_word,
     "day": day,
     "yes_no": yes_no,
     "score": score,

@@ -354,7 +354,7 @@ def test_models_list_uses_the_same_queries_at_any_catalog_size(
     assert len(listed_models(html_of(response))) == min(size, 50)
 
 
-def test_model_page_says_due_for_release_of_a_date_still_to_come(client):
+def test_model_and_home_pages_say_due_for_release_of_a_date_still_to_come(client):
     today = timezone.localdate()
     later = today + timedelta(days=40)
     LLMModelFactory(slug="soon", name="Soon", release_date=later.isoformat())
@@ -363,3 +363,5 @@ def test_model_page_says_due_for_release_of_a_date_still_to_come(client):
     assert "due for release" in soon and "released" not in soon.split("Specs")[0]
     out = visible_text(html_of(client.get("/models/out/")))
     assert "· released" in out
+    home = visible_text(html_of(client.get("/")))
+    assert f"due for release {later.day} " in home
