@@ -8,6 +8,7 @@ same classes produce each answer and describe it in the OpenAPI schema.
 from django.urls import reverse
 from rest_framework import serializers
 
+from comparisons.derivation import distinct_names
 from comparisons.derivation import formatting as fmt
 from comparisons.models import Comparison
 from core.addresses import absolute_url
@@ -77,8 +78,10 @@ class CuratedComparisonSerializer(serializers.ModelSerializer):
         return pair_slug(obj.model_a.slug, obj.model_b.slug)
 
     def get_title(self, obj) -> str:
+        # Named as the pair's page names it: a shared name carries each slug.
         first, second = sorted([obj.model_a, obj.model_b], key=lambda m: m.slug)
-        return f"{first.name} vs {second.name}"
+        names = distinct_names([(first.slug, first.name), (second.slug, second.name)])
+        return " vs ".join(names)
 
     def get_models(self, obj) -> list[str]:
         return self._slugs(obj)

@@ -18,6 +18,7 @@ from comparisons import services
 from tests.api.support import pair_answer
 from tests.factories import (
     BenchmarkFactory,
+    ComparisonFactory,
     LLMModelFactory,
     OfferingFactory,
     ScoreFactory,
@@ -269,3 +270,16 @@ def test_pair_query_count_does_not_grow_with_the_catalog(
         ScoreFactory(model=model, benchmark=catalog["swe"])
     with django_assert_max_num_queries(PAIR_MAX_QUERIES):
         assert api.get(f"/api/v1/comparisons/{PAIR}/").status_code == HTTPStatus.OK
+
+
+def test_a_curated_pair_of_namesakes_is_titled_as_its_page_is(api):
+    vendor = VendorFactory()
+    first = LLMModelFactory(slug="opus-a", name="Opus 4.6", vendor=vendor)
+    second = LLMModelFactory(slug="opus-b", name="Opus 4.6", vendor=vendor)
+    ComparisonFactory(model_a=first, model_b=second)
+
+    (entry,) = api.get("/api/v1/comparisons/").json()["results"]
+    page = Client().get("/compare/opus-a-vs-opus-b/").content.decode()
+
+    assert entry["title"] == "Opus 4.6 (opus-a) vs Opus 4.6 (opus-b)"
+    assert f"<title>{entry['title']}" in page
