@@ -93,15 +93,17 @@ def _faq_context(a: Side, b: Side, facts: PairFacts) -> FAQEntry | None:
     else:
         big, small = (a, b) if facts.larger_context == a.slug else (b, a)
         big_ctx, small_ctx = big.model.context_window, small.model.context_window
+        # A retired model is spoken of in the past tense, as everywhere else.
+        reads = _tense(big, "reads", "read")
         if fmt.tokens_need_exact((big_ctx, small_ctx)):
             # "1.05M (1,050,000) against 1.05M (1,048,576)": the exact counts say it.
             answer = (
-                f"{big.name}: it reads up to {big_ctx:,} tokens at once, "
+                f"{big.name}: it {reads} up to {big_ctx:,} tokens at once, "
                 f"against {small_ctx:,} for {small.name}."
             )
         else:
             answer = (
-                f"{big.name}: it reads up to {fmt.tokens_compact(big_ctx)} tokens "
+                f"{big.name}: it {reads} up to {fmt.tokens_compact(big_ctx)} tokens "
                 f"({big_ctx:,}) at once, against {fmt.tokens_compact(small_ctx)} "
                 f"({small_ctx:,}) for {small.name}."
             )

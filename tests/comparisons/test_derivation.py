@@ -627,3 +627,16 @@ def test_derivation_and_formatting_import_no_django_drf_or_catalog():
                 imported.add(node.module or "")
         roots = {name.split(".")[0] for name in imported}
         assert not roots & {"django", "rest_framework", "catalog"}, module.name
+
+
+def test_context_answer_speaks_of_a_retired_model_in_the_past_tense():
+    def answer(a, b):
+        comparison = derive(a, b)
+        return next(
+            e.answer for e in comparison.faq if e.question.startswith("Which has a")
+        )
+
+    # Grok 4.20 has the larger window in the reference pair.
+    assert ": it reads up to 2M tokens" in answer(GPT_41_MINI, GROK_4_20)
+    retired = replace(GROK_4_20, lifecycle="retired")
+    assert ": it read up to 2M tokens" in answer(GPT_41_MINI, retired)
