@@ -102,6 +102,8 @@
         }
 
         function render() {
+            // The list now answers the text in the box (aria-busy was set on input).
+            list.setAttribute("aria-busy", "false");
             list.textContent = "";
             results.forEach(function (result, index) {
                 var option = document.createElement("li");
@@ -157,6 +159,9 @@
                     render();
                 })
                 .catch(function () {
+                    if (ticket !== asked) {
+                        return;
+                    }
                     results = [];
                     render();
                 });
@@ -164,6 +169,10 @@
 
         input.addEventListener("input", function () {
             hidden.value = "";
+            // Until the suggestions for this text arrive, the list is out of date,
+            // and an answer already on its way is for older text: retire its ticket.
+            list.setAttribute("aria-busy", "true");
+            asked += 1;
             clearTimeout(timer);
             timer = setTimeout(suggest, DELAY);
         });

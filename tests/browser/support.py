@@ -216,6 +216,14 @@ def choose_with_arrow_keys(page, option: str, limit: int = 10) -> None:
     """In the focused picker combobox, type the name and arrow down to ``option``."""
     page.keyboard.type(option)
     page.locator("[role='combobox']:focus[aria-expanded='true']").wait_for()
+    # The list answers the whole name typed, not a part of it (not busy).
+    page.wait_for_function(
+        """() => {
+            const id = document.activeElement.getAttribute('aria-controls');
+            const list = id && document.getElementById(id);
+            return list && list.getAttribute('aria-busy') === 'false';
+        }"""
+    )
     for _ in range(limit):
         page.keyboard.press("ArrowDown")
         active = page.evaluate(

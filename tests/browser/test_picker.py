@@ -63,6 +63,7 @@ def test_keyboard_only_pick_on_a_375px_phone(new_page, site):
     tab_to(page, "Second model")
     page.keyboard.type("gpt 4.1 mini")
     page.locator("#id_b[aria-expanded='true']").wait_for()
+    page.locator("#id_b-listbox[aria-busy='false']").wait_for(state="attached")
     listbox = page.locator("#id_b-listbox").bounding_box()
     assert listbox["x"] >= 0 and listbox["x"] + listbox["width"] <= PHONE["width"]
     assert no_sideways_scroll(page)
@@ -79,6 +80,7 @@ def test_keyboard_only_add_a_model_on_a_375px_phone(new_page, site):
     tab_to(page, "Model to add")
     page.keyboard.type("claude sonnet 4.5")
     page.locator("#id_add[aria-expanded='true']").wait_for()
+    page.locator("#id_add-listbox[aria-busy='false']").wait_for(state="attached")
     opened = combobox(page, "id_add")
     assert opened["role"] == "combobox"
     assert opened["listRole"] == "listbox"
@@ -178,6 +180,7 @@ def test_open_combobox_on_the_add_page_has_no_accessibility_violation(new_page, 
     page.locator("#id_add").focus()
     page.keyboard.type("claude")
     page.locator("#id_add[aria-expanded='true']").wait_for()
+    page.locator("#id_add-listbox[aria-busy='false']").wait_for(state="attached")
     page.keyboard.press("ArrowDown")
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)

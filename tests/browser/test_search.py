@@ -35,8 +35,10 @@ def state(page) -> dict:
     return page.evaluate(STATE_JS)
 
 
-def wait_open(page) -> None:
-    page.locator("#id_a[aria-expanded='true']").wait_for()
+def wait_open(page, box: str = "id_a") -> None:
+    """Wait until the list is open and answers the whole text typed (not busy)."""
+    page.locator(f"#{box}[aria-expanded='true']").wait_for()
+    page.locator(f"#{box}-listbox[aria-busy='false']").wait_for(state="attached")
 
 
 def test_combobox_by_keyboard_only(page, site):
@@ -82,7 +84,7 @@ def test_combobox_by_keyboard_only(page, site):
     page.keyboard.press("Enter")
     tab_to(page, "Second model")
     page.keyboard.type("grok 4.20")
-    page.locator("#id_b[aria-expanded='true']").wait_for()
+    wait_open(page, "id_b")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     tab_to(page, "Compare")
@@ -107,7 +109,7 @@ def test_combobox_on_a_375px_phone(new_page, site):
     assert state(page)["value"] == "Grok 4.20"
     page.locator("#id_b").tap()
     page.keyboard.type("gpt 4.1 mini")
-    page.locator("#id_b[aria-expanded='true']").wait_for()
+    wait_open(page, "id_b")
     page.locator("#id_b-option-0").tap()
     page.get_by_role("button", name="Compare").tap()
     page.wait_for_url(f"{site.url}{REFERENCE_PAIR}")
