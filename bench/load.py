@@ -14,8 +14,8 @@ list, search and API answers, each address asked for once) are measured on
 both catalogs one after the other, and the ratio 10,000/1,000 of their server
 CPU per request is judged against LARGE_SCALE_TARGET. Then the workers'
 memory (RSS, and PSS and USS from /proc/<pid>/smaps_rollup): at 10,000 models
-after a crawl over more distinct models than VERSUS_FACTS_CACHE_SIZE per
-worker, read as the crawl goes on. Then bench/render_profile.py's render time
+after a crawl that has each worker ask for nearly every model's facts, read
+as the crawl goes on. Then bench/render_profile.py's render time
 and queries per catalog size, in one process. Everything printed is also
 written to bench/results.md.
 
@@ -31,7 +31,7 @@ Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_DURATION (seconds per
 row), BENCH_WARMUP (seconds at most of warm-up at 1,000 models), BENCH_LARGE_WARMUP
 (seconds at most of the crawl at 10,000), BENCH_CONNECTIONS, BENCH_MODELS,
 BENCH_LARGE_MODELS (0 leaves the largest catalog out), BENCH_PROFILE (0 leaves
-the in-process render profile out), WEB_CONCURRENCY, VERSUS_FACTS_CACHE_SIZE.
+the in-process render profile out), WEB_CONCURRENCY, VERSUS_FACTS_CACHE_MB.
 """
 
 import contextlib
@@ -76,7 +76,7 @@ LARGE_MODELS = int(os.environ.get("BENCH_LARGE_MODELS", "10000"))
 PROFILE = os.environ.get("BENCH_PROFILE", "1") != "0"
 # What each worker is configured with (config/settings.py; the workers inherit
 # this environment).
-FACTS_CACHE_SIZE = int(os.environ.get("VERSUS_FACTS_CACHE_SIZE", "2000"))
+FACTS_CACHE_MB = float(os.environ.get("VERSUS_FACTS_CACHE_MB", "48"))
 NGINX = "/usr/sbin/nginx"
 SEED = 42
 THREADS = 2
@@ -90,9 +90,9 @@ MODEL_WARMUP_EVERY = 10
 # index the pair warm-up already built; this compiles their templates.
 MODEL_WARMUP = 3
 # The crawl at the largest size goes on until each worker has, as expected,
-# asked for the facts of this many times VERSUS_FACTS_CACHE_SIZE distinct
-# models (or BENCH_LARGE_WARMUP runs out); memory is read every CRAWL_STEP seconds.
-CRAWL_OVER_CAP = 1.5
+# asked for the facts of this share of the catalog's models (or
+# BENCH_LARGE_WARMUP runs out); memory is read every CRAWL_STEP seconds.
+CRAWL_SHARE = 0.9
 CRAWL_STEP = 15
 # A row of addresses each asked for once is sized from a one-second probe so
 # that it asks for at most this share of its addresses.
@@ -754,7 +754,7 @@ def warm_up(server: Server, pairs: dict, model_pages: list[str], workdir: str) -
             pairs,
             LARGE_WARMUP,
             workdir,
-            until_models=CRAWL_OVER_CAP * FACTS_CACHE_SIZE,
+            until_models=CRAWL_SHARE * server.models,
         )
     else:
         readings = crawl(server, pairs, WARMUP, workdir)
@@ -888,7 +888,7 @@ def memory_report(memory: dict[int, list[dict]], readings: list[dict]) -> list[s
         lines += [
             "",
             f"Worker memory at {LARGE_MODELS:,} models while the crawl went on "
-            f"(VERSUS_FACTS_CACHE_SIZE {FACTS_CACHE_SIZE:,} models per worker):",
+            f"(VERSUS_FACTS_CACHE_MB {FACTS_CACHE_MB:g} per worker):",
             "",
         ]
         for reading in readings:
@@ -933,7 +933,7 @@ def format_report(
         f"models' facts into the workers: up to {WARMUP}s at {MODELS:,} models"
         + (
             f"; at {large}, a crawl until each worker has loaded about "
-            f"{CRAWL_OVER_CAP * FACTS_CACHE_SIZE:,.0f} distinct models' facts "
+            f"{CRAWL_SHARE * LARGE_MODELS:,.0f} distinct models' facts "
             f"(at most {LARGE_WARMUP}s)"
             if LARGE_MODELS
             else ""

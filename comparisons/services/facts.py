@@ -1,8 +1,9 @@
-"""A model's facts from the catalog, kept per catalog version in each process."""
+"""A model's facts from the catalog, kept per model until an edit changes them."""
 
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import threading
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from comparisons.derivation import (
     TierFacts,
 )
 from comparisons.models import Comparison as CuratedComparison
+from comparisons.services.model_stamps import model_stamps
 from vocabulary.process_memos import process_memo
 
 BLEND_WEIGHT_MESSAGE = (
@@ -180,51 +182,79 @@ class ModelRef:
     is_published: bool
 
 
-# --- Facts kept per catalog version -------------------------------------------------------
+# --- Facts kept per model ---------------------------------------------------------
+# Each process keeps models' facts pickled (a few KB each, about a seventh of
+# the objects they make), so a worker holds a whole catalog's in a few tens of
+# MB; the shared cache holds the same bytes for every process. Both are keyed
+# by the model's stamp (comparisons/services/model_stamps.py), which only an
+# edit of that model (or of a vendor, provider or benchmark) moves.
 
-_facts_lock = threading.Lock()
-_facts_version: str | None = None
-_facts: OrderedDict[str, ModelFacts] = OrderedDict()
+
+class _KeptFacts:
+    """Pickled facts by slug, least recently used first, within a byte budget."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()
+        self.size = 0
+
+    def get(self, slug: str, key: tuple) -> bytes | None:
+        with self.lock:
+            kept = self.entries.get(slug)
+            if kept is None or kept[0] != key:
+                return None
+            self.entries.move_to_end(slug)
+            return kept[1]
+
+    def put(self, slug: str, key: tuple, blob: bytes, budget: int) -> None:
+        with self.lock:
+            old = self.entries.pop(slug, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.entries[slug] = (key, blob)
+            self.size += len(blob)
+            while self.size > budget and self.entries:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
 
 
-@process_memo
-def _forget_facts() -> None:
-    global _facts_version
-    with _facts_lock:
-        _facts.clear()
-        _facts_version = None
+_kept = _KeptFacts()
+process_memo(_kept.clear)
+
+
+def _budget() -> int:
+    return int(settings.VERSUS_FACTS_CACHE_MB * 1024 * 1024)
 
 
 def memoised_facts(version: str, *models: LLMModel | ModelRef) -> list[ModelFacts]:
-    """Each model's facts, from this process's memory when loaded under this version.
+    """Each model's facts, from this process's memory or the shared cache when
+    kept under the model's current stamp, else read from the database.
 
-    At most VERSUS_FACTS_CACHE_SIZE models are kept (least recently used go first);
-    the missing ones come from the shared cache or, failing that, together from
-    one prefetched query set. Whether a model is published is read from the given
-    model, as a scheduled one becomes published with time and no edit.
+    The missing ones are read together, from one prefetched query set. Only
+    facts of models readers see are kept (a draft's are read each time: writes
+    to drafts are not in the change log). Whether a model is published is read
+    from the given model, as a scheduled one becomes published with time and
+    no edit.
     """
-    global _facts_version
-    with _facts_lock:
-        if _facts_version != version:
-            _facts.clear()
-            _facts_version = version
-        known = {}
-        for model in models:
-            if model.slug in _facts:
-                _facts.move_to_end(model.slug)
-                known[model.slug] = _facts[model.slug]
-    missing = [m for m in models if m.slug not in known]
+    stamps = model_stamps(version) if is_shared_version(version) else None
+    if stamps is None:  # the shared cache is down: nothing is kept
+        loaded = _facts_read([m.pk for m in models])
+        return [_published_as(loaded[m.slug], m.is_published) for m in models]
+    keys = {m.slug: (stamps.mark, stamps.of(m.slug)) for m in models}
+    found: dict[str, ModelFacts] = {}
+    for slug, key in keys.items():
+        blob = _kept.get(slug, key)
+        if blob is not None:
+            found[slug] = pickle.loads(blob)
+    missing = [m for m in models if m.slug not in found]
     if missing:
-        known.update(_shared_facts(version, missing))
-        with _facts_lock:
-            if _facts_version == version:
-                limit = settings.VERSUS_FACTS_CACHE_SIZE
-                for slug, facts in known.items():
-                    _facts[slug] = facts
-                    _facts.move_to_end(slug)
-                while len(_facts) > limit:
-                    _facts.popitem(last=False)
-    return [_published_as(known[m.slug], m.is_published) for m in models]
+        found.update(_shared_facts(keys, missing))
+    return [_published_as(found[m.slug], m.is_published) for m in models]
 
 
 def _published_as(facts: ModelFacts, is_published: bool) -> ModelFacts:
@@ -233,37 +263,46 @@ def _published_as(facts: ModelFacts, is_published: bool) -> ModelFacts:
     return dataclasses.replace(facts, is_published=is_published)
 
 
-def _shared_facts_key(version: str, slug: str) -> str:
-    return f"facts:{version}:{slug}"
+def _shared_facts_key(slug: str, key: tuple) -> str:
+    mark, stamp = key
+    return f"facts:{settings.VERSUS_RELEASE}:{mark}:{stamp}:{slug}"
+
+
+def _facts_read(pks: list[int]) -> dict[str, ModelFacts]:
+    return {
+        model.slug: model_facts(model)
+        for model in _models_queryset().filter(pk__in=pks)
+    }
 
 
 def _shared_facts(
-    version: str, models: list[LLMModel | ModelRef]
+    keys: dict[str, tuple], models: list[LLMModel | ModelRef]
 ) -> dict[str, ModelFacts]:
-    """Facts this process has not seen under the version: from the shared cache,
-    else from the database (and then put in the shared cache).
+    """Facts this process does not keep: from the shared cache, else from the
+    database (then kept here and in the shared cache).
 
     With several workers on several servers, a model's facts are read from the
-    database once per catalog version, not once per process: the others pay a
-    cache round trip instead of five queries.
+    database once per edit of that model, not once per process: the others pay
+    a cache round trip instead of five queries.
     """
-    shared = is_shared_version(version)
+    budget = _budget()
+    names = {_shared_facts_key(m.slug, keys[m.slug]): m.slug for m in models}
     found: dict[str, ModelFacts] = {}
-    if shared:
-        keys = {_shared_facts_key(version, m.slug): m.slug for m in models}
-        for key, facts in cache.get_many(list(keys)).items():
-            found[keys[key]] = facts
+    for name, blob in cache.get_many(list(names)).items():
+        slug = names[name]
+        found[slug] = pickle.loads(blob)
+        _kept.put(slug, keys[slug], blob, budget)
     unread = [m.pk for m in models if m.slug not in found]
     if unread:
-        loaded = {
-            model.slug: model_facts(model)
-            for model in _models_queryset().filter(pk__in=unread)
-        }
+        shared = {}
+        for slug, facts in _facts_read(unread).items():
+            found[slug] = facts
+            if facts.is_published:
+                blob = pickle.dumps(facts, pickle.HIGHEST_PROTOCOL)
+                _kept.put(slug, keys[slug], blob, budget)
+                shared[_shared_facts_key(slug, keys[slug])] = blob
         if shared:
-            cache.set_many(
-                {_shared_facts_key(version, slug): f for slug, f in loaded.items()}
-            )
-        found.update(loaded)
+            cache.set_many(shared)
     return found
 
 

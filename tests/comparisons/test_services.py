@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from catalog.cache import UNSHARED_PREFIX
 from catalog.models import LLMModel
 from comparisons.models import ComparisonFAQ
 from comparisons.services import (
@@ -17,7 +16,6 @@ from comparisons.services import (
     pair_slug,
     related_pairs,
 )
-from comparisons.services.facts import memoised_facts
 from tests import reference
 from tests.api.support import pair_answer
 from tests.factories import (
@@ -153,9 +151,11 @@ def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
     others = _catalog(size)
     ComparisonFactory(model_a=mini, model_b=others[0], is_featured=True)
     # First build in this process: the related-pairs index (change-log position,
-    # models, cheapest prices, curated pairs) and the two models (models + vendor,
-    # offerings, tiers, scores, reviews); this pair has no curated comparison.
-    with django_assert_num_queries(9):
+    # models, cheapest prices, curated pairs), the models' stamps (the log's head,
+    # its last pruning, the models it names since its base) and the two models
+    # (models + vendor, offerings, tiers, scores, reviews); this pair has no
+    # curated comparison.
+    with django_assert_num_queries(12):
         comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert len(comparison.related) == 6
     # Until the next edit, the same models come from this process's memory.
@@ -171,29 +171,12 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     first = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     # Another worker: its own memory is empty, and the index is its own too.
     forget_process_memos()
-    # The index (change-log position, models, cheapest prices, curated pairs);
-    # the facts of both models come from the shared cache, with no query.
-    with django_assert_num_queries(4):
+    # The index (change-log position, models, cheapest prices, curated pairs)
+    # and the models' stamps (3); the facts of both models come from the shared
+    # cache, with no query.
+    with django_assert_num_queries(7):
         second = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert second == first
-
-
-def test_a_process_keeps_the_facts_of_at_most_the_configured_number_of_models(
-    settings, django_assert_num_queries
-):
-    """A worker's memory for facts does not grow with the catalog: past
-    VERSUS_FACTS_CACHE_SIZE models, the least recently used are let go."""
-    settings.VERSUS_FACTS_CACHE_SIZE = 2
-    first, second, third = LLMModelFactory.create_batch(3)
-    # A version the shared cache never serves: facts come from memory or the database.
-    version = f"{UNSHARED_PREFIX}facts-bound"
-    for model in (first, second, third):
-        memoised_facts(version, model)
-    with django_assert_num_queries(0):
-        memoised_facts(version, second, third)
-    # The first was let go: read again (model and vendor, offerings, scores, reviews).
-    with django_assert_num_queries(4):
-        memoised_facts(version, first)
 
 
 def test_an_edit_is_not_hidden_by_facts_in_the_shared_cache(reference_pair):
