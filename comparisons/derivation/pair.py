@@ -154,29 +154,26 @@ def _last_reviewed(a: Side, b: Side) -> tuple[date | None, bool]:
 
 
 def _sources(a: ModelFacts, b: ModelFacts) -> tuple[Source, ...]:
-    found: dict[str, Source] = {}
+    """Each source once, labelled with every fact on the page it stands for: a
+    leaderboard both models' scores come from names both, so a reader checking
+    either score finds its source."""
+    cited: dict[str, list[str]] = {}
+
+    def cite(url: str, label: str) -> None:
+        labels = cited.setdefault(url, [])
+        if label not in labels:
+            labels.append(label)
+
     for model in (a, b):
         for review in model.reviews:
             for url in review.sources:
-                found.setdefault(
-                    url,
-                    Source(
-                        url,
-                        f"{model.name} review ({fmt.date_text(review.reviewed_on)})",
-                    ),
-                )
+                cite(url, f"{model.name} review ({fmt.date_text(review.reviewed_on)})")
     for model in (a, b):
         for score in model.scores:
             if score.source_url:
                 kind = "" if score.is_verified else ", vendor-reported"
-                found.setdefault(
-                    score.source_url,
-                    Source(
-                        score.source_url,
-                        f"{model.name} on {score.benchmark_name}{kind}",
-                    ),
-                )
-    return tuple(found.values())
+                cite(score.source_url, f"{model.name} on {score.benchmark_name}{kind}")
+    return tuple(Source(url, "; ".join(labels)) for url, labels in cited.items())
 
 
 def _is_indexable(

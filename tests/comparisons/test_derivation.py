@@ -494,6 +494,26 @@ def test_sources_hold_review_and_score_sources_once_each():
     assert "https://openrouter.ai/x-ai/grok-4.20" in urls
 
 
+def test_a_source_both_models_cite_names_each_fact_it_stands_for():
+    board = "https://leaderboard.example.com/swe"
+    bench = GPT_41_MINI.scores[0]
+    a = replace(
+        GPT_41_MINI, scores=(replace(bench, source_url=board, is_verified=True),)
+    )
+    b = replace(
+        GROK_4_20, scores=(replace(bench, source_url=board, is_verified=False),)
+    )
+    comparison = derive(a, b)
+    (shared,) = [s for s in comparison.sources if s.url == board]
+    label = {
+        a.slug: f"{a.name} on {bench.benchmark_name}",
+        b.slug: f"{b.name} on {bench.benchmark_name}, vendor-reported",
+    }
+    first, second = comparison.a.model.slug, comparison.b.model.slug
+    assert shared.label == f"{label[first]}; {label[second]}"
+    assert [s.url for s in comparison.sources].count(board) == 1
+
+
 def test_thin_pairs_and_retired_models_are_not_indexed():
     unpriced = replace(GPT_41_MINI, offerings=())
     assert derive(unpriced, GROK_4_20).is_indexable  # a shared benchmark carries it
