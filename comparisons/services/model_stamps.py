@@ -30,7 +30,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from django.db.models import Max, Q, Value
+from django.db import connection
+from django.db.models import Max, Value
 
 from catalog.cache import unlogged_write_mark
 from catalog.models import ChangeKind, ChangeLogEntry, ChangeLogPruning
@@ -102,15 +103,9 @@ def _bucket(position: int) -> int:
 
 
 def _built(version: str, mark: str) -> Stamps:
-    """The stamps read from the log: at most BUCKET entries, in three queries."""
-    # The position first: entries committed while the rest is read are ahead of
-    # it, and taken in by the next update.
-    heads = ChangeLogEntry.objects.aggregate(
-        position=Max("id"), named=Max("id", filter=Q(kind__in=NAMED_KINDS))
-    )
-    position = heads["position"] or 0
-    pruned = ChangeLogPruning.objects.aggregate(last=Max("pruned_through"))["last"]
-    base = max(heads["named"] or 0, pruned or 0, _bucket(position))
+    """The stamps read from the log: at most BUCKET entries, in two queries."""
+    position, named_last, pruned = _heads()
+    base = max(named_last, pruned, _bucket(position))
     named = dict(
         ChangeLogEntry.objects.filter(
             id__gt=base, id__lte=position, kind__in=MODEL_KINDS
@@ -121,6 +116,24 @@ def _built(version: str, mark: str) -> Stamps:
         .values_list("slug", "last")
     )
     return Stamps(version, mark, position, base, named)
+
+
+def _heads() -> tuple[int, int, int]:
+    """The log's last entry, its last vendor, provider or benchmark entry, and the
+    id it was last pruned through (0 for none), read in one statement, so they
+    agree. Each is an indexed lookup, not a scan of the log."""
+    entries = connection.ops.quote_name(ChangeLogEntry._meta.db_table)
+    prunings = connection.ops.quote_name(ChangeLogPruning._meta.db_table)
+    kinds = sorted(NAMED_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {entries}),"
+            f" (SELECT MAX(id) FROM {entries} WHERE kind IN (%s, %s, %s)),"
+            f" (SELECT MAX(pruned_through) FROM {prunings})",
+            kinds,
+        )
+        row = cursor.fetchone()
+    return tuple(value or 0 for value in row)
 
 
 def _followed(current: Stamps, version: str) -> Stamps | None:

@@ -307,10 +307,10 @@ MODEL_DETAIL_QUERIES = 7
         ("/api/v1/vendors/", LIST_QUERIES),
         ("/api/v1/providers/", LIST_QUERIES),
         ("/api/v1/benchmarks/", LIST_QUERIES),
-        # + FAQ entries, + the models' stamps (three, once per process) and the
+        # + FAQ entries, + the models' stamps (two, once per process) and the
         # listed models' facts (five prefetched queries, then kept until an edit
         # of the model) to tell whether each curated text is current.
-        ("/api/v1/comparisons/", LIST_QUERIES + 9),
+        ("/api/v1/comparisons/", LIST_QUERIES + 8),
         ("/api/v1/models/?vendor=openai", LIST_QUERIES + 1),  # + the vendor
         ("/api/v1/models/gpt-4-1-mini/", MODEL_DETAIL_QUERIES),
         ("/api/v1/vendors/openai/", 3),  # + its models

@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 FACTS_QUERIES = 5
 # Bringing the stamps up to date after an edit: what the log holds since.
 FOLLOW_QUERIES = 1
-# Building them in a new process: the log's head, its last pruning, the models
-# it names since its base.
-BUILD_QUERIES = 3
+# Building them in a new process: the log's heads (last entry, last vendor,
+# provider or benchmark entry, last pruning), the models it names since its base.
+BUILD_QUERIES = 2
 
 
 def facts(*models):

@@ -151,11 +151,11 @@ def test_pair_build_uses_the_same_number_of_queries_at_any_catalog_size(
     others = _catalog(size)
     ComparisonFactory(model_a=mini, model_b=others[0], is_featured=True)
     # First build in this process: the related-pairs index (change-log position,
-    # models, cheapest prices, curated pairs), the models' stamps (the log's head,
-    # its last pruning, the models it names since its base) and the two models
+    # models, cheapest prices, curated pairs), the models' stamps (the log's heads,
+    # the models it names since its base) and the two models
     # (models + vendor, offerings, tiers, scores, reviews); this pair has no
     # curated comparison.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         comparison = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert len(comparison.related) == 6
     # Until the next edit, the same models come from this process's memory.
@@ -172,9 +172,9 @@ def test_another_process_reads_the_facts_from_the_shared_cache(
     # Another worker: its own memory is empty, and the index is its own too.
     forget_process_memos()
     # The index (change-log position, models, cheapest prices, curated pairs)
-    # and the models' stamps (3); the facts of both models come from the shared
+    # and the models' stamps (2); the facts of both models come from the shared
     # cache, with no query.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         second = comparison_build(model_a=mini, model_b=grok, today=TODAY)
     assert second == first
 

@@ -189,10 +189,10 @@ def test_page_queries_are_fixed_then_none_for_models_seen_since_the_edit(
     for index in range(5):
         OfferingFactory(model=LLMModelFactory(slug=f"filler-{index}"))
     # The catalog's index, built (4: change-log position, models, cheapest
-    # prices, curated pairs), the models' stamps (3: the log's head, its last
-    # pruning, the models it names since its base) and the three models' facts
+    # prices, curated pairs), the models' stamps (2: the log's heads, the
+    # models it names since its base) and the three models' facts
     # (5: models and vendors, offerings, tiers, scores, reviews).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(TRIPLE).status_code == HTTPStatus.OK
     client.get("/compare/alpha-vs-delta/")
     # Every model's facts are in memory now: a new table needs no query.

@@ -432,10 +432,10 @@ def test_pair_page_uses_the_same_queries_at_any_catalog_size(
     ComparisonFactory(model_a=mini, model_b=grok, is_featured=True)
     # The first page in this process: its index of the catalog, which also finds
     # the pair: change-log position, models, cheapest prices, curated pairs (4);
-    # the models' stamps: the log's head, its last pruning, the models it names
-    # since its base (3); the two models: models + vendor, offerings, tiers,
+    # the models' stamps: the log's heads, the models it names since its base
+    # (2); the two models: models + vendor, offerings, tiers,
     # scores, reviews (5); the pair's curated comparison and its FAQ (2).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(PAIR_URL)
     assert response.status_code == HTTPStatus.OK
 

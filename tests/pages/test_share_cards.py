@@ -127,10 +127,10 @@ def test_card_queries_are_fixed_and_cached_until_an_edit(
     for index in range(5):
         OfferingFactory(model=LLMModelFactory(slug=f"filler-{index}"))
     # The catalog version's index (4: the change log's position it was built at,
-    # then models, cheapest prices and curated pairs), the models' stamps (3)
+    # then models, cheapest prices and curated pairs), the models' stamps (2)
     # and the two models' facts (5); the pair has no curated comparison, so
     # nothing else.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert_card(client.get(f"/compare/{PAIR}/card.png"))
     # Kept like the pages: the same card again costs no query.
     with django_assert_num_queries(0):
