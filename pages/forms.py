@@ -5,7 +5,8 @@ All are GET forms (no state changes, so no CSRF token) whose bad input turns
 into a message next to the field, never an error page.
 """
 
-from collections.abc import Collection, Iterable
+import html
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -280,15 +282,65 @@ def _html_attrs(attrs: dict) -> str:
     )
 
 
-class ManyOptionsSelect(forms.Select):
+class PlainChoices(BaseChoiceIterator):
+    """(value, label) pairs after a blank one, which a field takes as they are.
+
+    A list given to a ChoiceField is normalised by the field and again by its
+    widget, some 5 µs a choice: the vendor filter's hundreds of choices cost
+    milliseconds on every models list page before anything was shown.
+    """
+
+    def __init__(
+        self, blank: tuple[str, str], choices: Sequence[tuple[str, str]]
+    ) -> None:
+        self.blank = blank
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        yield self.blank
+        yield from self.choices
+
+
+def _escaped(value: object) -> str:
+    """conditional_escape without its check for lazy arguments on every call."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class PlainSelect(forms.Select):
     """A select written in Python, not one template include per option.
 
     The vendor list grows with the catalog (hundreds of options on every
-    models list page); the markup is the same as Django's select templates
-    make, byte for byte.
+    models list page), and the list's other selects cost a template include
+    per option too; the markup is the same as Django's select templates
+    make, byte for byte. Options without groups are written straight from the
+    choices, without the dictionary per option Django's optgroups builds.
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        if any(isinstance(label, list | tuple) for _, label in self.choices):
+            return self._render_groups(name, value, attrs)
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        values = widget["value"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"'
+            f"{_html_attrs(widget['attrs'])}>"
+        ]
+        has_selected = False
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            # Django's rule: a single select marks only its first matching option.
+            selected = not has_selected and text in values
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{_escaped(text)}"'
+                f"{' selected' if selected else ''}>{_escaped(label)}</option>\n"
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
+
+    def _render_groups(self, name, value, attrs=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{conditional_escape(widget["name"])}"']
         parts.append(f"{_html_attrs(widget['attrs'])}>")
@@ -311,7 +363,7 @@ class ModelFilterForm(forms.Form):
     vendor = forms.ChoiceField(
         label="Vendor",
         required=False,
-        widget=ManyOptionsSelect,
+        widget=PlainSelect,
         error_messages={"invalid_choice": UNKNOWN_VENDOR_MESSAGE},
     )
     capability = forms.MultipleChoiceField(
@@ -324,12 +376,14 @@ class ModelFilterForm(forms.Form):
     open_weights = forms.ChoiceField(
         label="Weights",
         required=False,
+        widget=PlainSelect,
         choices=OPEN_WEIGHTS_CHOICES,
         error_messages={"invalid_choice": OPEN_WEIGHTS_MESSAGE},
     )
     provider = forms.ChoiceField(
         label="Served by",
         required=False,
+        widget=PlainSelect,
         error_messages={"invalid_choice": UNKNOWN_PROVIDER_MESSAGE},
     )
     max_price = forms.DecimalField(
@@ -361,12 +415,14 @@ class ModelFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
+        widget=PlainSelect,
         choices=SORT_CHOICES,
         error_messages={"invalid_choice": SORT_MESSAGE},
     )
     benchmark = forms.ChoiceField(
         label="Rank by benchmark score",
         required=False,
+        widget=PlainSelect,
         help_text="Best score first; models without a score come last.",
         error_messages={"invalid_choice": UNKNOWN_BENCHMARK_MESSAGE},
     )
@@ -374,15 +430,19 @@ class ModelFilterForm(forms.Form):
     def __init__(
         self,
         *args,
-        vendor_choices: list[tuple[str, str]],
-        provider_choices: list[tuple[str, str]] = (),
-        benchmark_choices: list[tuple[str, str]] = (),
+        vendor_choices: Sequence[tuple[str, str]],
+        provider_choices: Sequence[tuple[str, str]] = (),
+        benchmark_choices: Sequence[tuple[str, str]] = (),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].choices = [("", "Any vendor"), *vendor_choices]
-        self.fields["provider"].choices = [("", "Any provider"), *provider_choices]
-        self.fields["benchmark"].choices = [("", "No benchmark"), *benchmark_choices]
+        self.fields["vendor"].choices = PlainChoices(("", "Any vendor"), vendor_choices)
+        self.fields["provider"].choices = PlainChoices(
+            ("", "Any provider"), provider_choices
+        )
+        self.fields["benchmark"].choices = PlainChoices(
+            ("", "No benchmark"), benchmark_choices
+        )
 
     def valid_filters(self) -> dict:
         """The fields that are valid, so one bad value never empties the whole list."""

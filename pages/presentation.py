@@ -6,6 +6,7 @@ numbers, its FAQ as HTML and JSON-LD, the calculator's arithmetic on the
 reference prices, and the lifecycle notices. No comparison rule lives here.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from comparisons.derivation import (
     Comparison,
     ModelFacts,
     ModelTable,
+    OfferingFacts,
     PriceRow,
     Side,
     SpecRow,
@@ -358,6 +360,40 @@ def model_specs(facts: ModelFacts) -> tuple[SpecRow, ...]:
 
 def model_provider_count(facts: ModelFacts) -> int:
     return len(derivation.provider_names(facts))
+
+
+@dataclass(frozen=True)
+class FromPrices:
+    """A model's "from" prices in a list of models: its reference offering's."""
+
+    input_display: formatting.Display
+    output_display: formatting.Display
+    blended_display: formatting.Display
+
+
+def from_prices(offerings: Sequence[OfferingFacts]) -> FromPrices | None:
+    """The prices a list shows beside a model, from its offerings alone.
+
+    They are the reference row of model_price_rows, as the model's own page
+    shows them; a list of fifty models has no use for the rest of their facts.
+    """
+    weight = services.blend_input_weight()
+    reference = derivation.cheapest_offering(offerings, weight)
+    if reference is None:
+        return None
+    blended = derivation.blended_price(
+        reference.input_price, reference.output_price, weight
+    )
+    return FromPrices(
+        input_display=formatting.money_display(reference.input_price, free=True),
+        output_display=formatting.money_display(reference.output_price, free=True),
+        blended_display=formatting.money_display(blended, free=True),
+    )
+
+
+def provider_count(offerings: Sequence[OfferingFacts]) -> int:
+    """model_provider_count, from the model's offerings alone."""
+    return len(derivation.serving_providers(offerings))
 
 
 def price_history_chart(

@@ -77,9 +77,11 @@ from comparisons.derivation.pair import (
 from comparisons.derivation.prices import (
     blend_text,
     blended_price,
+    cheapest_offering,
     model_price_rows,
     provider_names,
     reference_offering,
+    serving_providers,
 )
 from comparisons.derivation.prose import lifecycle_sentence
 from comparisons.derivation.results import (
@@ -135,6 +137,7 @@ __all__ = [
     "TierFacts",
     "blend_text",
     "blended_price",
+    "cheapest_offering",
     "comparison_derive",
     "curated_changes",
     "curated_record",
@@ -153,4 +156,5 @@ __all__ = [
     "price_frontier",
     "provider_names",
     "reference_offering",
+    "serving_providers",
 ]

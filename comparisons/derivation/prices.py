@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -21,9 +22,17 @@ def blended_price(
 
 def reference_offering(model: ModelFacts, weight: Decimal) -> OfferingFacts | None:
     """The available offering with the lowest blended price (ties: input, provider slug)."""
+    return cheapest_offering(model.offerings, weight)
+
+
+def cheapest_offering(
+    offerings: Iterable[OfferingFacts], weight: Decimal
+) -> OfferingFacts | None:
+    """The reference offering among these: a list that reads only a model's
+    offerings, not its whole facts, picks its "from" prices by the same rule."""
     priced = [
         o
-        for o in model.offerings
+        for o in offerings
         if o.is_available
         and blended_price(o.input_price, o.output_price, weight) is not None
     ]
@@ -159,7 +168,10 @@ def price_claim(
 
 def provider_names(model: ModelFacts) -> dict[str, str]:
     """Distinct providers with an available offering, slug -> name, in slug order."""
-    names = {
-        o.provider_slug: o.provider_name for o in model.offerings if o.is_available
-    }
+    return serving_providers(model.offerings)
+
+
+def serving_providers(offerings: Iterable[OfferingFacts]) -> dict[str, str]:
+    """provider_names for offerings read without the rest of their model's facts."""
+    names = {o.provider_slug: o.provider_name for o in offerings if o.is_available}
     return dict(sorted(names.items()))

@@ -346,12 +346,106 @@ def test_models_list_uses_the_same_queries_at_any_catalog_size(
     client, size, django_assert_num_queries
 ):
     _model_catalog(size)
-    # Vendors, providers and benchmarks for the filters, the count, one page of
-    # models sorted in SQL, and that page's offerings, tiers, scores and reviews.
-    with django_assert_num_queries(9):
+    # Benchmarks and providers for the filters, then the page's models and their
+    # available offerings. The vendors that have a published model and the
+    # order of every published model are read by the first page under a
+    # catalog version and kept for the next ones.
+    with django_assert_num_queries(6):
         response = client.get("/models/", {"sort": "price"})
     assert response.status_code == HTTPStatus.OK
     assert len(listed_models(html_of(response))) == min(size, 50)
+    with django_assert_num_queries(4):
+        response = client.get("/models/", {"sort": "price", "page": "2"})
+    # Past the last page is the last page: the first again at 10 models.
+    assert len(listed_models(html_of(response))) == (size - 50 if size > 50 else size)
+    with django_assert_num_queries(4):
+        response = client.get("/models/", {"sort": "price", "open_weights": "no"})
+    assert len(listed_models(html_of(response))) == min(size, 50)
+    # Another order is read once too.
+    with django_assert_num_queries(5):
+        client.get("/models/", {"sort": "context"})
+    with django_assert_num_queries(4):
+        client.get("/models/", {"sort": "context", "open_weights": "no"})
+
+
+def _ordered_catalog() -> dict[str, LLMModel]:
+    host = ProviderFactory(slug="host", name="Host")
+    models = {}
+    for index, (slug, price, weights) in enumerate(
+        (("a", "3", True), ("b", "1", False), ("c", "2", None), ("d", "4", True))
+    ):
+        models[slug] = LLMModelFactory(
+            slug=f"kept-{slug}",
+            name=f"Kept {slug.upper()}",
+            context_window=1000 * (index + 1),
+            open_weights=weights,
+        )
+        OfferingFactory(
+            model=models[slug],
+            provider=host,
+            input_price=Decimal(price),
+            output_price=Decimal(price),
+        )
+    return models
+
+
+def test_a_kept_order_follows_every_edit(client):
+    models = _ordered_catalog()
+    by_price = {"sort": "price"}
+    assert listed_models(html_of(client.get("/models/", by_price))) == [
+        "Kept B",
+        "Kept C",
+        "Kept A",
+        "Kept D",
+    ]
+    offering = Offering.objects.get(model=models["d"])
+    offering.input_price = offering.output_price = Decimal("0.5")
+    offering.save()
+    assert listed_models(html_of(client.get("/models/", by_price)))[0] == "Kept D"
+    models["b"].status = LLMModel.Status.DRAFT
+    models["b"].save()
+    LLMModelFactory(slug="kept-e", name="Kept E", open_weights=True)
+    assert listed_models(html_of(client.get("/models/", by_price))) == [
+        "Kept D",
+        "Kept C",
+        "Kept A",
+        "Kept E",
+    ]
+    assert listed_models(
+        html_of(client.get("/models/", {**by_price, "open_weights": "yes"}))
+    ) == ["Kept D", "Kept A", "Kept E"]
+
+
+def test_open_and_closed_weights_leave_out_models_whose_weights_are_unknown(client):
+    _ordered_catalog()
+    for weights, expected in (
+        ("yes", ["Kept D", "Kept A"]),
+        ("no", ["Kept B"]),
+        ("", ["Kept D", "Kept C", "Kept B", "Kept A"]),
+    ):
+        html = html_of(
+            client.get("/models/", {"sort": "context", "open_weights": weights})
+        )
+        assert listed_models(html) == expected
+
+
+def test_the_vendor_filter_offers_a_vendor_from_its_first_published_model(client):
+    _ordered_catalog()
+    vendor = VendorFactory(slug="newcomer", name="Newcomer")
+    model = LLMModelFactory(vendor=vendor, status=LLMModel.Status.DRAFT)
+    assert 'value="newcomer"' not in html_of(client.get("/models/"))
+    model.status = LLMModel.Status.PUBLISHED
+    model.save()
+    assert '<option value="newcomer">Newcomer</option>' in html_of(
+        client.get("/models/", {"page": "1"})
+    )
+
+
+def test_a_page_past_the_last_shows_the_last_and_its_count(client):
+    _model_catalog(60)
+    text = visible_text(html_of(client.get("/models/", {"page": "9"})))
+    assert "60 models, page 2 of 2." in text
+    assert len(listed_models(html_of(client.get("/models/", {"page": "9"})))) == 10
 
 
 def test_model_and_home_pages_say_due_for_release_of_a_date_still_to_come(client):

@@ -1,9 +1,13 @@
 """The models list filtered by price, context and provider, and sorted by a benchmark."""
 
+import re
 from http import HTTPStatus
 
 import pytest
+from django import forms
+from django.utils.html import strip_tags
 
+from pages.forms import PlainChoices, PlainSelect
 from tests.factories import (
     BenchmarkFactory,
     LLMModelFactory,
@@ -15,9 +19,10 @@ from tests.pages.support import html_of, listed_models
 
 pytestmark = pytest.mark.django_db
 
-# Vendors, providers, benchmarks (the filters' choices), the count, one page of
-# models, then that page's offerings, tiers, scores and reviews.
-LIST_QUERIES = 9
+# Benchmarks, providers and vendors (the filters' choices), the count, one page
+# of models, then that page's available offerings. Each edit below moves the
+# catalog version, so the vendors are read again each time.
+LIST_QUERIES = 6
 
 
 @pytest.fixture
@@ -148,3 +153,82 @@ def test_filtered_list_costs_a_fixed_number_of_queries(
     LLMModelFactory.create_batch(6)
     with django_assert_num_queries(LIST_QUERIES):
         client.get("/models/", query)
+    # Under the same catalog version the vendors are kept.
+    with django_assert_num_queries(LIST_QUERIES - 1):
+        client.get("/models/", {**query, "page": "2"})
+
+
+HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>')
+
+
+def row_cells(html: str, name: str) -> list[str]:
+    """The visible cells of the list's row for the model named `name`."""
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL):
+        if f">{name}</a>" in row:
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+            return [
+                re.sub(r"\s+", " ", strip_tags(HIDDEN.sub("", c))).strip()
+                for c in cells
+            ]
+    raise AssertionError(f"no row for {name}")
+
+
+def test_a_row_shows_the_reference_offering_and_counts_available_providers(client):
+    model = LLMModelFactory(slug="mixed", name="Mixed", context_window=None)
+    for slug, input_price, output_price, available in (
+        ("paid", "1", "4", True),
+        ("closed", "0.01", "0.01", False),  # cheaper, but not served
+        ("unpriced", None, None, True),  # served, so counted; no price to show
+        # Blended 1 both (at 0.7 input): the lower input price is the reference.
+        ("tie-a", "1", "1", True),
+        ("tie-b", "0.4", "2.4", True),
+    ):
+        OfferingFactory(
+            model=model,
+            provider=ProviderFactory(slug=slug, name=slug.title()),
+            input_price=input_price,
+            output_price=output_price,
+            is_available=available,
+        )
+    cells = row_cells(html_of(client.get("/models/")), "Mixed")
+    # Model, vendor, input, output, blended, context, released, providers.
+    assert cells[2:5] == ["$0.40", "$2.40", "$1"]
+    assert cells[-1] == "4"
+    OfferingFactory(
+        model=model,
+        provider=ProviderFactory(slug="gratis", name="Gratis"),
+        input_price="0",
+        output_price="0",
+    )
+    cells = row_cells(html_of(client.get("/models/", {"sort": "price"})), "Mixed")
+    assert cells[2:5] == ["Free", "Free", "Free"]
+    assert cells[-1] == "5"
+
+
+def test_a_model_without_a_priced_offering_shows_no_prices(client):
+    LLMModelFactory(slug="bare", name="Bare")
+    cells = row_cells(html_of(client.get("/models/")), "Bare")
+    assert cells[2:5] == ["—", "—", "—"]
+    assert cells[-1] == "0"
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        (None, {"id": "id_vendor"}),
+        ("b&b", {"id": "id_vendor"}),
+        ("twice", {"id": "id_vendor", "aria-invalid": "true"}),
+        ("nowhere", {}),
+    ],
+)
+def test_the_list_selects_write_django_select_markup(value, attrs):
+    choices = [
+        ("", "Any vendor"),
+        ("b&b", 'B&B "Labs" <Ltd> it\'s'),
+        ("twice", "First"),
+        ("twice", "Second"),
+        (7, "Seven"),
+    ]
+    ours = PlainSelect(choices=PlainChoices(choices[0], choices[1:]))
+    django = forms.Select(choices=choices)
+    assert ours.render("vendor", value, attrs) == django.render("vendor", value, attrs)
