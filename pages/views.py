@@ -362,13 +362,17 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
 
 def _pairs_sitemap(request: HttpRequest) -> HttpResponse:
     sitemap = PairSitemap()
+    paginator = sitemap.paginator
     try:
-        page = sitemap.paginator.page(request.GET.get("p", 1))
+        number = paginator.validate_number(request.GET.get("p", 1))
     except (EmptyPage, PageNotAnInteger):
         raise Http404("No such page of the pairs sitemap.") from None
+    # The page's range of pairs, as Paginator.page() would slice it (no orphans).
+    start = (number - 1) * paginator.per_page
+    stop = min(start + paginator.per_page, paginator.count)
     site = RequestSite(request)
     origin = f"{sitemap.get_protocol(request.scheme)}://{sitemap.get_domain(site)}"
-    xml = pairs_page_xml(list(page.object_list), origin=origin)
+    xml = pairs_page_xml(sitemap.items(), start, stop, origin=origin)
     response = HttpResponse(xml, content_type="application/xml")
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
