@@ -64,6 +64,8 @@ SMALL_TABLES = (("vendor", Vendor), ("provider", Provider), ("benchmark", Benchm
 VendorCover = Iterable[tuple[frozenset[str], list[int]]]
 # Letters and digits of any script; everything else separates words.
 WORD = re.compile(r"[^\W_]+")
+# The same for ASCII text, which NFKC leaves as it is and casefold() as lower().
+ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 # The indexed expressions of migration 0008; PostgreSQL uses an index only for
 # the very expression it was built on, so these must stay as written there.
@@ -84,6 +86,10 @@ MODEL_ID_DOCUMENT_SQL = (
 @lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
     """Text as search compares it: NFKC, case folded, words joined by one space."""
+    if text.isascii():
+        # Most names, slugs and model ids: a third cheaper, and each search
+        # meets dozens it has not seen before in a large catalog.
+        return " ".join(ASCII_WORD.findall(text.lower()))
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(WORD.findall(folded))
 
@@ -113,51 +119,82 @@ def similarity(a: str, b: str) -> float:
 
 def best_similarity(query: str, text: str) -> float:
     """The query's similarity to the text or to its closest run of words."""
-    grams = trigrams(query)
-    if not grams:
-        return 0.0
-    return _best_run(grams, len(query.split()), text)
+    return Measure(query).best_run(text)
 
 
-# About 2 kB each: enough for the handles of several searches' candidates.
-@lru_cache(maxsize=4096)
-def _layout(text: str) -> tuple[dict[str, int], tuple[int, ...], int]:
-    """The text's trigrams as bits: each trigram's bit, each word's trigrams as a
-    mask, and the whole text's mask, so runs of words are measured by counting
-    bits rather than by building sets."""
-    bits: dict[str, int] = {}
-    masks = []
-    for word in text.split():
-        mask = 0
-        for gram in _word_trigrams(word):
-            mask |= bits.setdefault(gram, 1 << len(bits))
-        masks.append(mask)
-    return bits, tuple(masks), (1 << len(bits)) - 1
+class Measure:
+    """One query's trigrams, against which texts are measured as bit masks.
 
+    Every trigram met while measuring gets a bit, the query's own first, so a
+    run of words is measured by counting bits rather than building sets. The
+    bits are this query's alone: what a text costs does not hang on whether an
+    earlier search happened to measure it, which in a large catalog it seldom
+    did. Words recur across a search's candidates (a name, its slug and its
+    providers' model ids share most of them), so each is read once per search.
+    """
 
-def _best_run(grams: frozenset[str], size: int, text: str) -> float:
-    """The similarity of the query's trigrams (of `size` words) to the text or to
-    its closest run of words."""
-    bits, masks, whole = _layout(text)
-    shared = 0
-    for gram in grams:
-        shared |= bits.get(gram, 0)
-    total = len(grams)
+    def __init__(self, query: str) -> None:
+        """For a normalised query."""
+        grams = trigrams(query)
+        self.total = len(grams)
+        self.size = len(query.split())
+        self._bits = {gram: 1 << index for index, gram in enumerate(grams)}
+        # The query's trigrams hold the lowest bits.
+        self._query = (1 << self.total) - 1
+        self._words: dict[str, int] = {}
+        self._texts: dict[str, tuple[tuple[int, ...], int]] = {}
 
-    def overlap(mask: int) -> float:
-        common = (mask & shared).bit_count()
-        return common / (total + mask.bit_count() - common) if mask else 0.0
-
-    best = overlap(whole)
-    for width in {max(1, size - 1), size, size + 1}:
-        if width >= len(masks):
-            continue  # the whole text, measured above
-        for start in range(len(masks) - width + 1):
+    def _word(self, word: str) -> int:
+        mask = self._words.get(word)
+        if mask is None:
+            bits = self._bits
             mask = 0
-            for word in masks[start : start + width]:
-                mask |= word
-            best = max(best, overlap(mask))
-    return best
+            for gram in _word_trigrams(word):
+                bit = bits.get(gram)
+                if bit is None:
+                    bit = bits[gram] = 1 << len(bits)
+                mask |= bit
+            self._words[word] = mask
+        return mask
+
+    def _layout(self, text: str) -> tuple[tuple[int, ...], int]:
+        """The text's words as masks, and the whole text's mask."""
+        found = self._texts.get(text)
+        if found is None:
+            masks = tuple(self._word(word) for word in text.split())
+            whole = 0
+            for mask in masks:
+                whole |= mask
+            found = self._texts[text] = (masks, whole)
+        return found
+
+    def _overlap(self, mask: int) -> float:
+        common = (mask & self._query).bit_count()
+        return common / (self.total + mask.bit_count() - common) if mask else 0.0
+
+    def share(self, text: str) -> float:
+        """The share of the query's trigrams found in the text: no run of its
+        words can be more similar to the query than that."""
+        if not self.total:
+            return 0.0
+        return (self._layout(text)[1] & self._query).bit_count() / self.total
+
+    def best_run(self, text: str) -> float:
+        """The query's similarity to the text or to its closest run of words."""
+        if not self.total:
+            return 0.0
+        masks, whole = self._layout(text)
+        best = self._overlap(whole)
+        size = self.size
+        for width in {max(1, size - 1), size, size + 1}:
+            if width >= len(masks):
+                continue  # the whole text, measured above
+            for start in range(len(masks) - width + 1):
+                mask = 0
+                for word in masks[start : start + width]:
+                    mask |= word
+                best = max(best, self._overlap(mask))
+        return best
 
 
 @dataclass(frozen=True)
@@ -204,23 +241,20 @@ def tier_of(query: str, candidate: Candidate) -> int:
     return CLOSE
 
 
-def score_of(query: str, candidate: Candidate, tier: int) -> float:
+def score_of(measure: Measure, candidate: Candidate, tier: int) -> float:
     """The similarity a candidate of this tier is ordered by within its tier; for
     CLOSE, any value below MIN_SIMILARITY means the candidate is no match."""
     if tier == EXACT:
         return 1.0
     if tier != CLOSE:
-        return best_similarity(query, candidate.handles[0])
-    grams = trigrams(query)
-    size = len(query.split())
+        return measure.best_run(candidate.handles[0])
     best = 0.0
     for handle in candidate.handles:
-        bits, _, _ = _layout(handle)
         # No run of words shares more of the query's trigrams than the whole
         # handle, so a handle sharing too few cannot reach the best so far.
-        bound = sum(1 for gram in grams if gram in bits) / len(grams)
+        bound = measure.share(handle)
         if bound >= MIN_SIMILARITY and bound > best:
-            best = max(best, _best_run(grams, size, handle))
+            best = max(best, measure.best_run(handle))
     return best
 
 
@@ -387,11 +421,14 @@ class _PostgreSQL:
         )
         sql = (
             f'SELECT {MODELS}."id", {MODELS}."slug", {MODELS}."name", '
-            '"catalog_vendor"."name", ARRAY(SELECT "provider_model_id" '
+            # The vendor's name row by row, for the few rows kept, rather than
+            # a join, which hashed every vendor (hundreds in a large catalog).
+            '(SELECT "name" FROM "catalog_vendor" '
+            f'WHERE "id" = {MODELS}."vendor_id"), '
+            'ARRAY(SELECT "provider_model_id" '
             f'FROM "catalog_offering" WHERE "model_id" = {MODELS}."id" '
             "AND \"provider_model_id\" <> '') "
-            f'FROM {MODELS} INNER JOIN "catalog_vendor" '
-            f'ON {MODELS}."vendor_id" = "catalog_vendor"."id" '
+            f"FROM {MODELS} "
             f"WHERE ({shown}) AND ({' OR '.join(found)}) "
             # Most promising first, so the cut at CANDIDATES keeps the best.
             f'ORDER BY {MODELS}."slug" = %s DESC, {NORMALISED_NAME_SQL} = %s DESC, '
@@ -511,10 +548,11 @@ def best_first(
         if sum(1 for found, _ in tiers if found >= tier) >= limit:
             lowest = tier
             break
+    measure = Measure(query)
     ranked = []
     for tier, candidate in tiers:
         if tier >= lowest:
-            score = score_of(query, candidate, tier)
+            score = score_of(measure, candidate, tier)
             if tier != CLOSE or score >= MIN_SIMILARITY:
                 ranked.append((tier, score, candidate))
     ranked.sort(

@@ -9,7 +9,15 @@ import pytest
 from django.db import connection
 
 from catalog.models import LLMModel, Vendor
-from catalog.search import best_first, directory, normalise, search, similarity
+from catalog.search import (
+    Measure,
+    best_first,
+    directory,
+    normalise,
+    search,
+    similarity,
+    trigrams,
+)
 from tests.factories import (
     BenchmarkFactory,
     LLMModelFactory,
@@ -147,7 +155,17 @@ def test_query_without_words_costs_no_query(catalog, query, django_assert_num_qu
         assert search(query, limit=10) == []
 
 
-@pytest.mark.parametrize("query", ["gpt", "gtp 4.1 mini", "anthropic haiku", "x" * 500])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "gpt",
+        "gtp 4.1 mini",
+        "anthropic haiku",
+        "Llama 3.1 405B Instruct",
+        "meta-llama/llama-3.1-405b-instruct",
+        "x" * 500,
+    ],
+)
 def test_search_costs_a_fixed_number_of_queries(
     catalog, query, django_assert_num_queries
 ):
@@ -166,6 +184,79 @@ def test_vendors_are_found_as_edited(catalog):
     vendor.save()
     assert search("open intelligence", limit=1)[0].name == "Open Intelligence"
     assert search("together", limit=1)[0].slug == "together"
+
+
+def test_models_carry_their_vendors_name_as_edited(catalog, django_assert_num_queries):
+    """A model's result names its vendor, and the vendor's name finds it, in the
+    same fixed number of queries however many vendors the catalog has."""
+    for number in range(60):
+        vendor = VendorFactory(slug=f"lab-{number}", name=f"Lab {number} Research")
+        LLMModelFactory(slug=f"lab-{number}-one", name="One", vendor=vendor)
+    anthropic = Vendor.objects.get(slug="anthropic")
+    anthropic.name = "Anthropic PBC"
+    anthropic.save()
+    with django_assert_num_queries(FIRST_SEARCH_QUERIES):
+        results = search("Claude Sonnet 4", limit=5)
+    assert (results[0].slug, results[0].detail) == ("claude-sonnet-4", "Anthropic PBC")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        results = search("pbc haiku", limit=5, kinds=("model",))
+    assert [(r.slug, r.detail) for r in results] == [
+        ("claude-3-5-haiku", "Anthropic PBC")
+    ]
+    with django_assert_num_queries(SEARCH_QUERIES):
+        results = search("lab 41 research one", limit=3)
+    assert (results[0].slug, results[0].detail) == ("lab-41-one", "Lab 41 Research")
+
+
+def _runs_similarity(query: str, text: str) -> float:
+    """best_run() spelled out with sets: the whole text and its runs of one word
+    fewer, as many and one more than the query."""
+    grams = trigrams(query)
+    words = text.split()
+    size = len(query.split())
+    runs = [words] + [
+        words[start : start + width]
+        for width in {max(1, size - 1), size, size + 1}
+        if width < len(words)
+        for start in range(len(words) - width + 1)
+    ]
+    best = 0.0
+    for run in runs:
+        run_grams = trigrams(" ".join(run))
+        if run_grams:
+            shared = len(grams & run_grams)
+            best = max(best, shared / (len(grams) + len(run_grams) - shared))
+    return best
+
+
+MEASURED = [
+    "gpt 4 1 mini",
+    "openai gpt 4 1 mini",
+    "meta llama llama 3 1 405b instruct",
+    "together meta llama 3 1 405b",
+    "claude 3 5 haiku 3 5",
+    "mini mini mini",
+    "通义千问 qwen3 max",
+    "x",
+    "mistral médium 3",
+]
+
+
+@pytest.mark.parametrize(
+    "query", ["gtp 4 1 mini", "llama 405", "mini", "3 5", "qwen max", "zzqx"]
+)
+def test_similarity_to_runs_of_words_is_measured_exactly(query):
+    """Texts are measured as bits over one query's trigrams; the figures are
+    those of the trigram sets, in whatever order the texts are measured."""
+    expected = {text: _runs_similarity(query, text) for text in MEASURED}
+    for texts in (MEASURED, list(reversed(MEASURED))):
+        measure = Measure(query)
+        grams = trigrams(query)
+        for text in texts:
+            assert measure.best_run(text) == expected[text], text
+            shared = len(grams & trigrams(text)) / len(grams)
+            assert measure.share(text) == shared, text
+            assert measure.share(text) >= measure.best_run(text)
 
 
 def test_vendors_providers_and_benchmarks_are_found_as_if_all_were_ranked(catalog):
@@ -210,6 +301,15 @@ def test_limit_caps_results(catalog):
 def test_normalise_folds_case_width_and_punctuation():
     assert normalise("ＧＰＴ-4.1_Mini (Preview)") == "gpt 4 1 mini preview"
     assert normalise("Straße") == "strasse"
+
+
+def test_normalise_splits_ascii_text_at_every_mark():
+    """ASCII text, most of the catalog, takes a shorter path to the same result."""
+    for code in range(128):
+        text = f"Ab{chr(code)}9Z{chr(code)}{chr(code)}x"
+        folded = text.casefold()
+        words = "".join(c if c.isalnum() else " " for c in folded).split()
+        assert normalise(text) == " ".join(words), repr(chr(code))
 
 
 def test_similarity_matches_pg_trgm_on_a_transposition():
