@@ -78,7 +78,7 @@ LARGE_MODELS = int(os.environ.get("BENCH_LARGE_MODELS", "10000"))
 PROFILE = os.environ.get("BENCH_PROFILE", "1") != "0"
 # What each worker is configured with (config/settings.py; the workers inherit
 # this environment).
-FACTS_CACHE_MB = float(os.environ.get("VERSUS_FACTS_CACHE_MB", "48"))
+FACTS_CACHE_MB = float(os.environ.get("VERSUS_FACTS_CACHE_MB", "32"))
 NGINX = "/usr/sbin/nginx"
 SEED = 42
 THREADS = 2

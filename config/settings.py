@@ -376,9 +376,10 @@ SPECTACULAR_SETTINGS = {
 VERSUS_BLEND_INPUT_WEIGHT = os.environ.get("VERSUS_BLEND_INPUT_WEIGHT", "0.7")
 VERSUS_REVIEW_STALE_DAYS = int(os.environ.get("VERSUS_REVIEW_STALE_DAYS", "180"))
 VERSUS_PRICE_STALE_DAYS = int(os.environ.get("VERSUS_PRICE_STALE_DAYS", "90"))
-# Memory each process gives to models' facts (pickled, a few KB a model; least
-# recently used let go past it). 48 MB holds about 15,000 generated models.
-VERSUS_FACTS_CACHE_MB = float(os.environ.get("VERSUS_FACTS_CACHE_MB", "48"))
+# Memory each process gives to models' facts (pickled and compressed, about
+# 1.4 KB a generated model; least recently used let go past it). 32 MB holds
+# some 20,000 generated models.
+VERSUS_FACTS_CACHE_MB = float(os.environ.get("VERSUS_FACTS_CACHE_MB", "32"))
 # The code release, part of every cache key (catalog/cache.py): a deploy that
 # changes code, templates or static files retires the pages made before it.
 # Set VERSUS_RELEASE (a tag, a commit) to name it; by default it is a hash of
