@@ -104,7 +104,9 @@ def _bucket(position: int) -> int:
 
 def _built(version: str, mark: str) -> Stamps:
     """The stamps read from the log: at most BUCKET entries, in two queries."""
-    position, named_last, pruned = _heads()
+    last, named_last, pruned = _heads()
+    # Entries up to the pruning are gone: taken in, as far as anyone can.
+    position = max(last, pruned)
     base = max(named_last, pruned, _bucket(position))
     named = dict(
         ChangeLogEntry.objects.filter(

@@ -266,3 +266,19 @@ def test_a_process_behind_a_pruning_reads_the_log_afresh(settings):
     assert after.base > behind.position
     (seen,) = facts(model)
     assert seen.name == "Edited, then pruned"
+
+
+def test_after_the_whole_log_is_pruned_edits_are_followed_not_read_afresh(
+    settings, django_assert_num_queries
+):
+    window = dt.timedelta(days=settings.VERSUS_CHANGES_WINDOW_DAYS + 1)
+    model = priced()
+    changes_prune(now=timezone.now() + window)
+    assert not ChangeLogEntry.objects.exists()
+    forget_process_memos()
+    facts(model)
+    model.name = "Edited after the pruning"
+    model.save()
+    with django_assert_num_queries(FOLLOW_QUERIES + FACTS_QUERIES):
+        (seen,) = facts(model)
+    assert seen.name == "Edited after the pruning"
