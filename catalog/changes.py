@@ -56,6 +56,8 @@ Entry = tuple[str, dict]
 # Where an offering, score or review is delivered: with its model.
 CHILD_KINDS = (ChangeKind.OFFERING, ChangeKind.SCORE, ChangeKind.REVIEW)
 NAMED_KINDS = (ChangeKind.VENDOR, ChangeKind.PROVIDER, ChangeKind.BENCHMARK)
+# Entries that name a model: its own slug, or its offering's, score's or review's.
+MODEL_KINDS = (ChangeKind.MODEL, *CHILD_KINDS)
 
 
 def _db() -> str:
@@ -703,6 +705,26 @@ def current_position() -> int:
     return max(
         ChangeLogEntry.objects.aggregate(last=Max("id"))["last"] or 0, pruned_through()
     )
+
+
+def last_entry() -> int:
+    """The id of the last entry in the log (0 when empty)."""
+    return ChangeLogEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def entries_after(position: int, *, limit: int, fields: tuple[str, ...]) -> list | None:
+    """The `fields` of the entries after `position`, oldest first; None when
+    whoever keeps something up to date from the log must read it afresh
+    instead: entries after `position` were pruned unseen, or there are more
+    than `limit`."""
+    if ChangeLogPruning.objects.filter(pruned_through__gt=position).exists():
+        return None
+    entries = list(
+        ChangeLogEntry.objects.filter(id__gt=position)
+        .order_by("id")
+        .values_list(*fields)[: limit + 1]
+    )
+    return None if len(entries) > limit else entries
 
 
 @dataclasses.dataclass

@@ -19,7 +19,7 @@ from functools import cached_property
 from math import isqrt
 from typing import NamedTuple
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,10 +30,9 @@ from catalog.cache import (
     unlogged_write_mark,
     unseen_write_mark,
 )
+from catalog.changes import MODEL_KINDS, entries_after, last_entry
 from catalog.models import (
     ChangeKind,
-    ChangeLogEntry,
-    ChangeLogPruning,
     LLMModel,
     Offering,
     Score,
@@ -49,13 +48,6 @@ MICROSECOND = timedelta(microseconds=1)
 PAIRS_PER_PAGE = 10_000
 # More change-log entries than this since the table was read: read it anew.
 UPDATE_LIMIT = 500
-# Change-log kinds that name a model (its own slug, or its offering's, score's or review's).
-MODEL_KINDS = (
-    ChangeKind.MODEL,
-    ChangeKind.OFFERING,
-    ChangeKind.SCORE,
-    ChangeKind.REVIEW,
-)
 
 
 class IndexedModel(NamedTuple):
@@ -169,10 +161,6 @@ class PairTable:
         return max(changes, default=None)
 
 
-def _log_position() -> int:
-    return ChangeLogEntry.objects.aggregate(last=Max("id"))["last"] or 0
-
-
 def _indexed_read(
     day: date, slugs: set[str] | None, bits: dict[int, int]
 ) -> list[IndexedModel]:
@@ -253,7 +241,7 @@ def _pair_table_read() -> PairTable:
     # rest is read is then taken in again by the next update, never missed.
     mark = unlogged_write_mark()
     unseen = unseen_write_mark()
-    position = _log_position()
+    position = last_entry()
     day = timezone.localdate()
     bits: dict[int, int] = {}
     models = _indexed_read(day, None, bits)
@@ -287,15 +275,11 @@ def _pair_table_update(table: PairTable) -> PairTable | None:
     if timezone.localdate() != table.day:
         return None  # models retire by the calendar, with no entry in the log
     unseen = unseen_write_mark()
-    if ChangeLogPruning.objects.filter(pruned_through__gt=table.log_position).exists():
-        return None  # entries the table never saw are gone
-    changes = list(
-        ChangeLogEntry.objects.filter(id__gt=table.log_position)
-        .order_by("id")
-        .values_list("id", "kind", "slug", "keys")[: UPDATE_LIMIT + 1]
+    changes = entries_after(
+        table.log_position, limit=UPDATE_LIMIT, fields=("id", "kind", "slug", "keys")
     )
-    if len(changes) > UPDATE_LIMIT:
-        return None
+    if changes is None:
+        return None  # entries the table never saw are gone, or too many
     slugs = {slug for _, kind, slug, _ in changes if kind in MODEL_KINDS}
     pairs = {
         _in_order(*keys["models"])

@@ -34,15 +34,10 @@ from django.db import connection
 from django.db.models import Max, Value
 
 from catalog.cache import unlogged_write_mark
-from catalog.models import ChangeKind, ChangeLogEntry, ChangeLogPruning
+from catalog.changes import MODEL_KINDS, NAMED_KINDS
+from catalog.models import ChangeLogEntry, ChangeLogPruning
 from vocabulary.process_memos import process_memo
 
-# Entries that name a model: its own slug, or its offering's, score's or review's.
-MODEL_KINDS = frozenset(
-    {ChangeKind.MODEL, ChangeKind.OFFERING, ChangeKind.SCORE, ChangeKind.REVIEW}
-)
-# Entries about objects whose names many models' facts repeat.
-NAMED_KINDS = frozenset({ChangeKind.VENDOR, ChangeKind.PROVIDER, ChangeKind.BENCHMARK})
 # Every BUCKET entries, every stamp starts again from the base: the most a
 # process reads to build the stamps, and the most it keeps.
 BUCKET = 10_000

@@ -14,31 +14,21 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    Max,
     Min,
     Q,
     Value,
 )
 
 from catalog.cache import unlogged_write_mark, unseen_write_mark
+from catalog.changes import MODEL_KINDS, entries_after, last_entry
 from catalog.models import (
     ChangeKind,
-    ChangeLogEntry,
-    ChangeLogPruning,
     LLMModel,
     Offering,
 )
 from comparisons.models import Comparison as CuratedComparison
 from comparisons.services.facts import ModelRef
 from vocabulary.process_memos import process_memo
-
-# Change-log kinds that name a model (its own slug, or its offering's, score's or review's).
-MODEL_KINDS = (
-    ChangeKind.MODEL,
-    ChangeKind.OFFERING,
-    ChangeKind.SCORE,
-    ChangeKind.REVIEW,
-)
 
 
 class _Entry(NamedTuple):
@@ -133,10 +123,6 @@ def related_index(version: str, weight: Decimal) -> RelatedIndex:
     return built
 
 
-def _log_position() -> int:
-    return ChangeLogEntry.objects.aggregate(last=Max("id"))["last"] or 0
-
-
 def _index_rows(weight: Decimal, models: Q):
     """(entry, recent key) of the models matching `models` the index holds."""
     rows = list(
@@ -228,7 +214,7 @@ def _related_index_build(weight: Decimal) -> RelatedIndex:
     # then taken in again by the next update, never missed.
     mark = unlogged_write_mark()
     unseen = unseen_write_mark()
-    position = _log_position()
+    position = last_entry()
     found = _index_rows(weight, Q())
     entries = [entry for entry, _ in found]
     recent_keys = {entry.pk: key for entry, key in found}
@@ -270,15 +256,11 @@ def _related_index_update(index: RelatedIndex, weight: Decimal) -> RelatedIndex 
         return None  # a write the log does not describe: start again
     unseen = unseen_write_mark()
     drafts_changed = unseen is None or unseen != index.unseen_mark
-    if ChangeLogPruning.objects.filter(pruned_through__gt=index.log_position).exists():
-        return None  # entries the index never saw are gone
-    changes = list(
-        ChangeLogEntry.objects.filter(id__gt=index.log_position)
-        .order_by("id")
-        .values_list("id", "kind", "slug")[: UPDATE_LIMIT + 1]
+    changes = entries_after(
+        index.log_position, limit=UPDATE_LIMIT, fields=("id", "kind", "slug")
     )
-    if len(changes) > UPDATE_LIMIT:
-        return None
+    if changes is None:
+        return None  # entries the index never saw are gone, or too many
     position = changes[-1][0] if changes else index.log_position
     slugs = {slug for _, kind, slug in changes if kind in MODEL_KINDS}
     providers = {slug for _, kind, slug in changes if kind == ChangeKind.PROVIDER}
