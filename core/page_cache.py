@@ -15,7 +15,6 @@ only 200 answers that set no cookie and hold no CSRF token.
 """
 
 import threading
-from collections import OrderedDict
 from hashlib import md5
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.utils.http import parse_http_date_safe
 
 from catalog.cache import is_shared_version, serving_version, version_pinned
 from core.view_cache import is_page_view, page_origin
+from vocabulary.bounded_store import BoundedStore
 from vocabulary.process_memos import process_memo
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -33,49 +33,33 @@ PER_REQUEST_HEADERS = {"set-cookie", "date"}
 
 
 class LocalPageCache:
-    """A least-recently-used store of rendered pages, bounded in bytes."""
+    """Rendered pages of the current catalog version, bounded in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, str], tuple] = OrderedDict()
-        self._size = 0
+        self._pages = BoundedStore()
         self._version = None
         self._lock = threading.Lock()
 
     def get(self, version: str, path: str):
-        with self._lock:
-            entry = self._entries.get((version, path))
-            if entry is not None:
-                self._entries.move_to_end((version, path))
-            return entry
+        return self._pages.get((version, path))
 
     def put(self, version: str, path: str, entry: tuple) -> None:
         size = len(entry[0]) + len(path) + 512
-        if size > self.max_bytes:
-            return
         with self._lock:
             if version != self._version:
                 # Every page of an older version is dead: free them all now.
-                self._entries.clear()
-                self._size = 0
+                self._pages.clear()
                 self._version = version
-            old = self._entries.pop((version, path), None)
-            if old is not None:
-                self._size -= old[-1]
-            self._entries[(version, path)] = (*entry, size)
-            self._size += size
-            while self._size > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._size -= evicted[-1]
+            self._pages.put((version, path), (*entry, size), size, self.max_bytes)
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._size = 0
+            self._pages.clear()
             self._version = None
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._pages)
 
 
 local_pages = LocalPageCache(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import threading
 import zlib
-from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -30,6 +28,7 @@ from comparisons.derivation import (
 )
 from comparisons.models import Comparison as CuratedComparison
 from comparisons.services.model_stamps import model_stamps
+from vocabulary.bounded_store import BoundedStore
 from vocabulary.process_memos import process_memo
 
 BLEND_WEIGHT_MESSAGE = (
@@ -191,40 +190,8 @@ class ModelRef:
 # edit of that model (or of a vendor, provider or benchmark) moves.
 
 
-class _KeptFacts:
-    """Packed facts by slug, least recently used first, within a byte budget."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.entries: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()
-        self.size = 0
-
-    def get(self, slug: str, key: tuple) -> bytes | None:
-        with self.lock:
-            kept = self.entries.get(slug)
-            if kept is None or kept[0] != key:
-                return None
-            self.entries.move_to_end(slug)
-            return kept[1]
-
-    def put(self, slug: str, key: tuple, blob: bytes, budget: int) -> None:
-        with self.lock:
-            old = self.entries.pop(slug, None)
-            if old is not None:
-                self.size -= len(old[1])
-            self.entries[slug] = (key, blob)
-            self.size += len(blob)
-            while self.size > budget and self.entries:
-                _, (_, dropped) = self.entries.popitem(last=False)
-                self.size -= len(dropped)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-
-_kept = _KeptFacts()
+# Slug -> (the stamp it was kept under, the packed facts).
+_kept = BoundedStore()
 process_memo(_kept.clear)
 
 
@@ -259,9 +226,9 @@ def memoised_facts(version: str, *models: LLMModel | ModelRef) -> list[ModelFact
     keys = {m.slug: (stamps.mark, stamps.of(m.slug)) for m in models}
     found: dict[str, ModelFacts] = {}
     for slug, key in keys.items():
-        blob = _kept.get(slug, key)
-        if blob is not None:
-            found[slug] = _unpacked(blob)
+        kept = _kept.get(slug)
+        if kept is not None and kept[0] == key:
+            found[slug] = _unpacked(kept[1])
     missing = [m for m in models if m.slug not in found]
     if missing:
         found.update(_shared_facts(keys, missing))
@@ -302,7 +269,7 @@ def _shared_facts(
     for name, blob in cache.get_many(list(names)).items():
         slug = names[name]
         found[slug] = _unpacked(blob)
-        _kept.put(slug, keys[slug], blob, budget)
+        _kept.put(slug, (keys[slug], blob), len(blob), budget)
     unread = [m.pk for m in models if m.slug not in found]
     if unread:
         shared = {}
@@ -310,7 +277,7 @@ def _shared_facts(
             found[slug] = facts
             if facts.is_published:
                 blob = _packed(facts)
-                _kept.put(slug, keys[slug], blob, budget)
+                _kept.put(slug, (keys[slug], blob), len(blob), budget)
                 shared[_shared_facts_key(slug, keys[slug])] = blob
         if shared:
             cache.set_many(shared)
